@@ -1,0 +1,109 @@
+// Composition of the main-side services behind the IPC contract. Plain Node: no electron import here, so
+// the same services run in Electron, behind the loopback transport, and in tests.
+import { mkdir } from 'node:fs/promises'
+import type { Handlers } from '@shared/ipc/contract'
+import { schemaVersion } from '@shared/ipc/contract'
+import { AppFailure } from '@shared/ipc/result'
+import { isAllowedExternalUrl } from '@shared/domain/external-links'
+import { EventHub } from '../ipc/event-hub'
+import { ProjectRegistry } from './projects/project-registry'
+import { JobRunner } from './jobs/job-runner'
+import { createImportWorker } from './import/import-job'
+import { ImportService } from './import/import-service'
+
+export interface FilePickers {
+  pickImport(): Promise<string | null>
+  pickSave(suggestedName: string): Promise<string | null>
+}
+
+export interface AppServicesOptions {
+  dataDir: string
+  appVersion: string
+  transport: 'electron' | 'loopback'
+  pickers: FilePickers | null
+  openExternal: (url: string) => Promise<boolean>
+}
+
+export interface AppServices {
+  handlers: Handlers
+  events: EventHub
+  registry: ProjectRegistry
+  jobs: JobRunner
+  close(): Promise<void>
+}
+
+export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
+  await mkdir(options.dataDir, { recursive: true })
+  const events = new EventHub()
+  const registry = new ProjectRegistry(options.dataDir, events)
+  const jobs = new JobRunner(registry, events)
+  jobs.register(createImportWorker(registry))
+  const imports = new ImportService(registry, jobs)
+  const pickers = (): FilePickers => {
+    if (options.pickers) return options.pickers
+    throw new AppFailure('unavailable', "File dialogs aren't available in the browser preview: type the file's path.")
+  }
+
+  const handlers: Handlers = {
+    'app.info': async () => ({
+      version: options.appVersion,
+      schemaVersion,
+      dataDir: options.dataDir,
+      transport: options.transport,
+      canPickFiles: options.pickers !== null,
+    }),
+    'projects.list': () => registry.list(),
+    'projects.create': ({ name }) => registry.create(name),
+    'projects.rename': ({ projectId, name }) => registry.rename(projectId, name),
+    'projects.open': ({ projectId }) => registry.markOpened(projectId),
+    'projects.deletionSummary': async ({ projectId }) => {
+      const state = await registry.state(projectId)
+      return {
+        name: state.name,
+        sampleCount: state.sampleCount,
+        importBatchCount: state.batches.size,
+        eventCount: state.eventCount,
+        bytesOnDisk: await registry.sizeOnDisk(projectId),
+        folder: registry.folder(projectId),
+      }
+    },
+    'projects.delete': async ({ projectId, confirmName }) => {
+      const state = await registry.state(projectId)
+      if (confirmName !== state.name) {
+        throw new AppFailure('conflict', 'The name typed does not match the project name; nothing was deleted.')
+      }
+      for (const job of state.jobs.values()) jobs.cancel(job.id)
+      await jobs.waitForProject(projectId)
+      await registry.delete(projectId)
+      return { deleted: true as const }
+    },
+    'log.head': ({ projectId }) => registry.head(projectId),
+    'log.read': async ({ projectId, afterSeq, maxEvents, maxBytes }) => ({
+      events: await registry.read(projectId, afterSeq, maxEvents, maxBytes),
+      head: await registry.head(projectId),
+    }),
+    'files.pickImport': async () => ({ path: await pickers().pickImport() }),
+    'files.pickSave': async ({ suggestedName }) => ({ path: await pickers().pickSave(suggestedName) }),
+    'import.preview': ({ path, format }) => imports.preview(path, format),
+    'import.start': ({ projectId, spec }) => imports.start(projectId, spec),
+    'import.saveErrors': ({ projectId, batchId, path }) => imports.saveErrors(projectId, batchId, path),
+    'jobs.list': ({ projectId }) => jobs.list(projectId),
+    'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+    'jobs.resume': ({ jobId }) => jobs.resume(jobId),
+    'links.openExternal': async ({ url }) => {
+      if (!isAllowedExternalUrl(url)) throw new AppFailure('forbidden', 'Winnow only opens links to known sites.')
+      return { opened: await options.openExternal(url) }
+    },
+  }
+
+  return {
+    handlers,
+    events,
+    registry,
+    jobs,
+    async close() {
+      await jobs.shutdown()
+      await registry.close()
+    },
+  }
+}

@@ -1,0 +1,207 @@
+// The import job: streams a file through its parser, maps records to samples, skips content already in
+// the project, and appends samples to the project log in batches (each flushed to disk before it counts).
+// Every rejected line is written to the batch's error file as file:line: reason, and the first
+// maxStoredErrors travel in the log so the UI can list them.
+import { createWriteStream } from 'node:fs'
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { once } from 'node:events'
+import { maxStoredErrors, type ImportCounts, type ImportError, type ImportSpec } from '@shared/domain/import-spec'
+import { depthForOrigin, type SampleRecord } from '@shared/domain/sample'
+import type { JobContext, JobWorker } from '../jobs/job-runner'
+import type { JobSnapshot } from '@shared/jobs/job'
+import type { ProjectRegistry } from '../projects/project-registry'
+import { parseFile } from './parsers/index'
+import { recordToSample } from './record-to-sample'
+import { uuidv7 } from '../../log/uuidv7'
+
+export interface ImportParams {
+  projectId: string
+  batchId: string
+  spec: ImportSpec
+}
+
+interface ImportCheckpoint {
+  line: number
+  counts: ImportCounts
+}
+
+const batchMaxSamples = 1000
+const batchMaxBytes = 1024 * 1024
+const maxAppendsInFlight = 3
+const checkpointEveryMs = 3000
+
+export const errorFilePath = (projectFolder: string, batchId: string): string =>
+  join(projectFolder, 'imports', `${batchId}.errors.txt`)
+
+export function createImportWorker(registry: ProjectRegistry): JobWorker<ImportParams> {
+  const locks = new Map<string, Promise<unknown>>()
+  return {
+    kind: 'import',
+    async run(params, context) {
+      // One import at a time per project: sample positions (ord) and deduplication assume it.
+      const previous = locks.get(params.projectId) ?? Promise.resolve()
+      const current = previous.catch(() => {}).then(() => runImport(registry, params, context))
+      locks.set(params.projectId, current)
+      return current
+    },
+    async onInterrupted(job: JobSnapshot) {
+      const params = job.params as ImportParams
+      const checkpoint = job.checkpoint as ImportCheckpoint | null
+      await registry.append(params.projectId, [
+        {
+          kind: 'import.batchFinished',
+          data: {
+            batchId: params.batchId,
+            status: 'interrupted',
+            counts: checkpoint?.counts ?? { read: 0, imported: 0, duplicates: 0, rejected: 0 },
+            errors: [],
+            errorsTruncated: false,
+            message: 'Interrupted: Winnow stopped during this import. Resume the job to finish it.',
+          },
+        },
+      ])
+    },
+  }
+}
+
+async function runImport(registry: ProjectRegistry, params: ImportParams, context: JobContext): Promise<ImportCounts> {
+  const { projectId, batchId, spec } = params
+  const resume = context.resumeFrom as ImportCheckpoint | null
+  const state = await registry.state(projectId)
+  const fileName = basename(spec.path)
+  const sizeBytes = (await stat(spec.path)).size
+  const errorPath = errorFilePath(registry.folder(projectId), batchId)
+  await mkdir(join(registry.folder(projectId), 'imports'), { recursive: true })
+  const errors: ImportError[] = resume ? await readStoredErrors(errorPath) : []
+  const errorFile = createWriteStream(errorPath, { flags: resume ? 'a' : 'w' })
+  const counts: ImportCounts = resume ? { ...resume.counts } : { read: 0, imported: 0, duplicates: 0, rejected: 0 }
+  const skipThrough = resume?.line ?? 0
+
+  await registry.append(projectId, [
+    { kind: 'import.batchStarted', data: { batchId, fileName, sizeBytes, spec } },
+  ])
+
+  let batch: SampleRecord[] = []
+  let batchBytes = 0
+  let ord = state.nextOrd
+  let bytesRead = 0
+  const pendingHashes = new Set<string>()
+  const inFlight: Promise<void>[] = []
+  let lastCheckpointAt = Date.now()
+  let lastFlushedLine = skipThrough
+
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return
+    const samples = batch
+    const lastLine = samples[samples.length - 1]!.line
+    batch = []
+    batchBytes = 0
+    const appended = registry.append(projectId, [{ kind: 'samples.imported', data: { batchId, samples } }])
+    inFlight.push(
+      appended.then(() => {
+        for (const sample of samples) pendingHashes.delete(sample.contentHash)
+        lastFlushedLine = Math.max(lastFlushedLine, lastLine)
+      }),
+    )
+    while (inFlight.length >= maxAppendsInFlight) await inFlight.shift()
+    if (Date.now() - lastCheckpointAt > checkpointEveryMs) {
+      await Promise.all(inFlight.splice(0))
+      lastCheckpointAt = Date.now()
+      await context.checkpoint({ line: lastFlushedLine, counts: { ...counts } } satisfies ImportCheckpoint)
+    }
+  }
+
+  const reject = async (line: number, reason: string): Promise<void> => {
+    counts.rejected++
+    if (errors.length < maxStoredErrors) errors.push({ line, reason })
+    if (!errorFile.write(`${fileName}:${line}: ${reason.replace(/[\r\n]+/g, ' ')}\n`)) await once(errorFile, 'drain')
+  }
+
+  const report = (): void =>
+    context.report({ unit: 'bytes', done: bytesRead, total: sizeBytes, counts: { ...counts } })
+
+  let finished = false
+  try {
+    const items = parseFile(spec.path, spec.format, {
+      limits: { maxFieldBytes: state.settings.maxFieldBytes },
+      signal: context.signal,
+      onProgress: (bytes) => {
+        bytesRead = bytes
+      },
+    })
+    for await (const item of items) {
+      if (item.location.line <= skipThrough) continue
+      counts.read++
+      if (item.kind === 'error') {
+        await reject(item.location.line, item.reason)
+      } else {
+        const mapped = recordToSample(item.fields, spec)
+        if (!mapped.ok) {
+          await reject(item.location.line, mapped.reason)
+        } else if (state.hashes.has(mapped.sample.contentHash) || pendingHashes.has(mapped.sample.contentHash)) {
+          counts.duplicates++
+        } else {
+          const { sample } = mapped
+          pendingHashes.add(sample.contentHash)
+          batch.push({
+            id: uuidv7(),
+            ord: ord++,
+            ...sample,
+            depth: depthForOrigin(sample.origin),
+            batchId,
+            line: item.location.line,
+          })
+          counts.imported++
+          batchBytes += sample.text.length + 200
+          if (batch.length >= batchMaxSamples || batchBytes >= batchMaxBytes) await flush()
+        }
+      }
+      if ((counts.read & 1023) === 0) report()
+    }
+    await flush()
+    await Promise.all(inFlight.splice(0))
+    bytesRead = sizeBytes
+    report()
+    finished = true
+  } finally {
+    await Promise.allSettled(inFlight.splice(0))
+    errorFile.end()
+    await once(errorFile, 'close').catch(() => {})
+    await finishBatch(registry, projectId, batchId, counts, errors, finished, context.signal.aborted)
+  }
+  return counts
+}
+
+async function finishBatch(
+  registry: ProjectRegistry,
+  projectId: string,
+  batchId: string,
+  counts: ImportCounts,
+  errors: ImportError[],
+  finished: boolean,
+  cancelled: boolean,
+): Promise<void> {
+  const status = finished ? 'done' : cancelled ? 'cancelled' : 'failed'
+  const message = finished
+    ? null
+    : cancelled
+      ? `Cancelled: ${counts.imported} samples imported before the cancel were kept.`
+      : 'The import stopped with an error; the samples imported before it were kept.'
+  await registry.append(projectId, [
+    {
+      kind: 'import.batchFinished',
+      data: { batchId, status, counts, errors, errorsTruncated: counts.rejected > errors.length, message },
+    },
+  ])
+}
+
+async function readStoredErrors(errorPath: string): Promise<ImportError[]> {
+  const text = await readFile(errorPath, 'utf8').catch(() => '')
+  const errors: ImportError[] = []
+  for (const line of text.split('\n')) {
+    const match = /^.*?:(\d+): (.*)$/.exec(line)
+    if (match && errors.length < maxStoredErrors) errors.push({ line: Number(match[1]), reason: match[2]! })
+  }
+  return errors
+}

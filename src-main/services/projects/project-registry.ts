@@ -1,0 +1,156 @@
+// Projects on disk: one folder each under <dataDir>/projects/<id>/ holding its log (the truth) and its
+// import error files. Owns the open logs, folds each into a ProjectState, and announces every append.
+import { mkdir, readdir, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
+import { ProjectLog, type LogEventInput } from '../../log/project-log'
+import { logEventVersions, type LogEventKind, type LogEventPayload, type LogHead } from '@shared/domain/log-events'
+import type { LogEvent } from '@shared/domain/log-events'
+import { defaultProjectSettings, type ProjectSummary } from '@shared/domain/project'
+import { AppFailure } from '@shared/ipc/result'
+import type { EventHub } from '../../ipc/event-hub'
+import { ProjectState } from './project-state'
+import { RecentProjects } from './recent-projects'
+
+interface OpenProject {
+  log: ProjectLog
+  state: ProjectState
+}
+
+export type TypedInput<K extends LogEventKind = LogEventKind> = { kind: K; data: LogEventPayload<K> }
+
+export class ProjectRegistry {
+  readonly #root: string
+  readonly #events: EventHub
+  readonly #open = new Map<string, Promise<OpenProject>>()
+  readonly #recent: RecentProjects
+  /** Called once per project when its state is first loaded in this process (jobs use it to mark interruptions). */
+  onLoaded: (projectId: string, state: ProjectState) => Promise<void> = async () => {}
+
+  constructor(dataDir: string, events: EventHub) {
+    this.#root = join(dataDir, 'projects')
+    this.#events = events
+    this.#recent = new RecentProjects(join(dataDir, 'recent-projects.json'))
+  }
+
+  folder(projectId: string): string {
+    return join(this.#root, projectId)
+  }
+
+  async list(): Promise<ProjectSummary[]> {
+    await mkdir(this.#root, { recursive: true })
+    const ids = (await readdir(this.#root, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() && /^[0-9a-f-]{36}$/.test(entry.name))
+      .map((entry) => entry.name)
+    const summaries = await Promise.all(ids.map((id) => this.summary(id)))
+    return summaries.sort((a, b) => (b.lastOpenedAt ?? b.createdAt).localeCompare(a.lastOpenedAt ?? a.createdAt))
+  }
+
+  async create(name: string): Promise<ProjectSummary> {
+    const id = randomUUID()
+    await mkdir(this.folder(id), { recursive: true })
+    await this.append(id, [{ kind: 'project.created', data: { name, settings: { ...defaultProjectSettings } } }])
+    await this.#recent.touch(id)
+    this.#events.emit('projects.changed', {})
+    return this.summary(id)
+  }
+
+  async rename(projectId: string, name: string): Promise<ProjectSummary> {
+    await this.append(projectId, [{ kind: 'project.renamed', data: { name } }])
+    this.#events.emit('projects.changed', {})
+    return this.summary(projectId)
+  }
+
+  async markOpened(projectId: string): Promise<ProjectSummary> {
+    await this.load(projectId)
+    await this.#recent.touch(projectId)
+    return this.summary(projectId)
+  }
+
+  async summary(projectId: string): Promise<ProjectSummary> {
+    const { log, state } = await this.load(projectId)
+    await this.#recent.load()
+    return {
+      id: projectId,
+      name: state.name,
+      createdAt: state.createdAt,
+      lastOpenedAt: this.#recent.lastOpened(projectId),
+      settings: state.settings,
+      sampleCount: state.sampleCount,
+      logId: log.head().logId,
+      lastSeq: log.head().lastSeq,
+    }
+  }
+
+  async head(projectId: string): Promise<LogHead> {
+    const { log, state } = await this.load(projectId)
+    return { ...log.head(), sampleCount: state.sampleCount }
+  }
+
+  async read(projectId: string, afterSeq: number, maxEvents: number, maxBytes: number): Promise<LogEvent[]> {
+    const { log } = await this.load(projectId)
+    return log.read(afterSeq, { maxEvents, maxBytes })
+  }
+
+  async state(projectId: string): Promise<ProjectState> {
+    return (await this.load(projectId)).state
+  }
+
+  async sizeOnDisk(projectId: string): Promise<number> {
+    return (await this.load(projectId)).log.sizeOnDisk()
+  }
+
+  /** Appends (flushed to disk before this resolves), folds into the state, then tells the renderer. */
+  async append(projectId: string, inputs: TypedInput[]): Promise<LogEvent[]> {
+    const { log, state } = await this.load(projectId)
+    const stamped: LogEventInput[] = inputs.map((input) => ({ ...input, v: logEventVersions[input.kind] }))
+    const events = await log.append(stamped)
+    for (const event of events) state.apply(event)
+    this.#events.emit('log.appended', { projectId, head: { ...log.head(), sampleCount: state.sampleCount } })
+    return events
+  }
+
+  async delete(projectId: string): Promise<void> {
+    const opened = this.#open.get(projectId)
+    this.#open.delete(projectId)
+    if (opened) await (await opened).log.close()
+    await rm(this.folder(projectId), { recursive: true, force: true })
+    await this.#recent.forget(projectId)
+    this.#events.emit('projects.changed', {})
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.#open.values()]
+    this.#open.clear()
+    await Promise.all(all.map(async (opened) => (await opened).log.close()))
+  }
+
+  load(projectId: string): Promise<OpenProject> {
+    let opened = this.#open.get(projectId)
+    if (!opened) {
+      opened = this.#openProject(projectId)
+      this.#open.set(projectId, opened)
+      opened.catch(() => this.#open.delete(projectId))
+    }
+    return opened
+  }
+
+  async #openProject(projectId: string): Promise<OpenProject> {
+    const folder = this.folder(projectId)
+    const isFolder = await stat(folder).then(
+      (info) => info.isDirectory(),
+      () => false,
+    )
+    if (!isFolder) throw new AppFailure('not-found', 'That project no longer exists.')
+    const log = await ProjectLog.open(join(folder, 'log'))
+    if (log.recovery.damagedSegment || log.recovery.truncatedBytes > 0) {
+      console.warn(`project ${projectId}: log repaired at open`, log.recovery)
+    }
+    const state = new ProjectState()
+    for await (const event of log.replay()) state.apply(event)
+    const opened = { log, state }
+    this.#open.set(projectId, Promise.resolve(opened))
+    await this.onLoaded(projectId, state)
+    return opened
+  }
+}

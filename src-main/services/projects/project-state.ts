@@ -1,0 +1,58 @@
+// What main needs to know about a project, folded from its log: name, settings, counts, the next sample
+// position, import batches, the last known state of each job, and the content hashes already imported.
+import { readLogEvent, type LogEvent } from '@shared/domain/log-events'
+import { defaultProjectSettings, type ProjectSettings } from '@shared/domain/project'
+import type { ImportCounts } from '@shared/domain/import-spec'
+import type { JobSnapshot } from '@shared/jobs/job'
+import { HashSet64 } from '../import/hash-set64'
+
+export interface BatchState {
+  status: 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
+  counts: ImportCounts | null
+}
+
+export class ProjectState {
+  name = ''
+  createdAt = ''
+  settings: ProjectSettings = { ...defaultProjectSettings }
+  sampleCount = 0
+  nextOrd = 1
+  eventCount = 0
+  lastSeq = 0
+  readonly batches = new Map<string, BatchState>()
+  readonly jobs = new Map<string, JobSnapshot>()
+  readonly hashes = new HashSet64()
+
+  apply(raw: LogEvent): void {
+    this.eventCount++
+    this.lastSeq = raw.seq
+    const event = readLogEvent(raw)
+    if (!event) return
+    switch (event.kind) {
+      case 'project.created':
+        this.name = event.data.name
+        this.settings = event.data.settings
+        this.createdAt = event.at
+        break
+      case 'project.renamed':
+        this.name = event.data.name
+        break
+      case 'import.batchStarted':
+        this.batches.set(event.data.batchId, { status: 'running', counts: null })
+        break
+      case 'samples.imported':
+        for (const sample of event.data.samples) {
+          this.hashes.add(sample.contentHash)
+          this.nextOrd = Math.max(this.nextOrd, sample.ord + 1)
+        }
+        this.sampleCount += event.data.samples.length
+        break
+      case 'import.batchFinished':
+        this.batches.set(event.data.batchId, { status: event.data.status, counts: event.data.counts })
+        break
+      case 'job.changed':
+        this.jobs.set(event.data.job.id, event.data.job)
+        break
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// What the user chose on the import screen: the format, which field is the text, and who wrote it.
+import { z } from 'zod'
+import { origin } from './sample'
+
+export const importFormats = ['jsonl', 'json', 'csv', 'tsv', 'text-lines', 'text-paragraphs', 'parquet'] as const
+export const importFormat = z.enum(importFormats)
+export type ImportFormat = z.infer<typeof importFormat>
+
+export const formatLabels: Record<ImportFormat, string> = {
+  jsonl: 'JSON Lines',
+  json: 'JSON array',
+  csv: 'CSV',
+  tsv: 'TSV',
+  'text-lines': 'Plain text, one sample per line',
+  'text-paragraphs': 'Plain text, one sample per paragraph',
+  parquet: 'Parquet',
+}
+
+/** Declared for the whole file, or read from a field whose values map to an origin. */
+export const originSpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('declared'), value: origin }),
+  z.object({
+    kind: z.literal('field'),
+    field: z.string().min(1),
+    /** Field value → origin; values not listed become 'unknown'. */
+    values: z.record(z.string(), origin),
+  }),
+])
+export type OriginSpec = z.infer<typeof originSpec>
+
+export const importSpec = z.object({
+  path: z.string().min(1),
+  format: importFormat,
+  textField: z.string().min(1),
+  idField: z.string().min(1).nullable(),
+  origin: originSpec,
+})
+export type ImportSpec = z.infer<typeof importSpec>
+
+export const importError = z.object({ line: z.number().int().nonnegative(), reason: z.string() })
+export type ImportError = z.infer<typeof importError>
+
+export const importCounts = z.object({
+  read: z.number().int().nonnegative(),
+  imported: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+})
+export type ImportCounts = z.infer<typeof importCounts>
+
+/** At most this many errors travel in the log and the store; the full list is in the batch's error file. */
+export const maxStoredErrors = 10_000

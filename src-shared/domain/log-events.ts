@@ -1,0 +1,76 @@
+// The project log's event kinds and their payloads. Every durable fact is one of these; the store is
+// rebuilt by applying them in sequence. Formats are versioned: old events must replay forever, so a
+// changed payload is a new version with an upcaster here, never an edit of an old one.
+import { z } from 'zod'
+import { projectSettings } from './project'
+import { sampleRecord } from './sample'
+import { importCounts, importError, importSpec } from './import-spec'
+import { jobSnapshot } from '../jobs/job'
+
+export const logEventPayloads = {
+  'project.created': z.object({ name: z.string(), settings: projectSettings }),
+  'project.renamed': z.object({ name: z.string() }),
+  'import.batchStarted': z.object({
+    batchId: z.string(),
+    fileName: z.string(),
+    sizeBytes: z.number().int().nonnegative(),
+    spec: importSpec,
+  }),
+  'samples.imported': z.object({ batchId: z.string(), samples: z.array(sampleRecord) }),
+  'import.batchFinished': z.object({
+    batchId: z.string(),
+    status: z.enum(['done', 'failed', 'cancelled', 'interrupted']),
+    counts: importCounts,
+    errors: z.array(importError),
+    errorsTruncated: z.boolean(),
+    message: z.string().nullable(),
+  }),
+  'job.changed': z.object({ job: jobSnapshot }),
+} as const
+
+export type LogEventKind = keyof typeof logEventPayloads
+export type LogEventPayload<K extends LogEventKind> = z.infer<(typeof logEventPayloads)[K]>
+
+/** The current version of each kind's payload. */
+export const logEventVersions: Record<LogEventKind, number> = {
+  'project.created': 1,
+  'project.renamed': 1,
+  'import.batchStarted': 1,
+  'samples.imported': 1,
+  'import.batchFinished': 1,
+  'job.changed': 1,
+}
+
+export const logEvent = z.object({
+  seq: z.number().int().positive(),
+  id: z.string(),
+  v: z.number().int().positive(),
+  kind: z.string(),
+  at: z.string(),
+  data: z.unknown(),
+})
+export type LogEvent = z.infer<typeof logEvent>
+
+export type TypedLogEvent = {
+  [K in LogEventKind]: Omit<LogEvent, 'kind' | 'data'> & { kind: K; data: LogEventPayload<K> }
+}[LogEventKind]
+
+export const logHead = z.object({
+  logId: z.string(),
+  lastSeq: z.number().int().nonnegative(),
+  eventCount: z.number().int().nonnegative(),
+  sampleCount: z.number().int().nonnegative(),
+})
+export type LogHead = z.infer<typeof logHead>
+
+/**
+ * Reads a stored event as the current version of its kind, or null for kinds this version does not
+ * know (written by a newer app: skipped by the projection, kept in the log).
+ */
+export function readLogEvent(event: LogEvent): TypedLogEvent | null {
+  if (!(event.kind in logEventPayloads)) return null
+  const kind = event.kind as LogEventKind
+  if (event.v > logEventVersions[kind]) return null
+  const data = logEventPayloads[kind].parse(event.data)
+  return { ...event, kind, data } as TypedLogEvent
+}

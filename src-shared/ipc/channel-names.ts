@@ -1,0 +1,31 @@
+// Channel and event names, free of any library so the sandboxed preload can bundle them without npm code.
+// contract.ts pairs every name here with its schemas; a name without a schema does not compile.
+
+export const channelNames = [
+  'app.info',
+  'projects.list',
+  'projects.create',
+  'projects.rename',
+  'projects.open',
+  'projects.deletionSummary',
+  'projects.delete',
+  'log.head',
+  'log.read',
+  'files.pickImport',
+  'files.pickSave',
+  'import.preview',
+  'import.start',
+  'import.saveErrors',
+  'jobs.list',
+  'jobs.cancel',
+  'jobs.resume',
+  'links.openExternal',
+] as const
+
+export const eventNames = ['log.appended', 'jobs.changed', 'projects.changed'] as const
+
+export type ChannelName = (typeof channelNames)[number]
+export type EventName = (typeof eventNames)[number]
+
+export const isChannelName = (name: unknown): name is ChannelName =>
+  typeof name === 'string' && (channelNames as readonly string[]).includes(name)

@@ -1,0 +1,106 @@
+// The one IPC contract: every channel's request and reply schema, every event's payload schema.
+// Main parses each request with it before any service runs; the renderer's typed api is derived from it.
+import { z } from 'zod'
+import type { ChannelName, EventName } from './channel-names'
+import { deletionSummary, projectId, projectName, projectSummary } from '../domain/project'
+import { importFormat, importSpec } from '../domain/import-spec'
+import { logEvent, logHead } from '../domain/log-events'
+import { jobSnapshot } from '../jobs/job'
+
+const none = z.object({}).strict()
+const forProject = z.object({ projectId }).strict()
+const jobId = z.string().min(1).max(64)
+const path = z.string().min(1).max(4096)
+
+export const contract = {
+  'app.info': {
+    request: none,
+    reply: z.object({
+      version: z.string(),
+      schemaVersion: z.number(),
+      dataDir: z.string(),
+      transport: z.enum(['electron', 'loopback']),
+      canPickFiles: z.boolean(),
+    }),
+  },
+  'projects.list': { request: none, reply: z.array(projectSummary) },
+  'projects.create': { request: z.object({ name: projectName }).strict(), reply: projectSummary },
+  'projects.rename': { request: z.object({ projectId, name: projectName }).strict(), reply: projectSummary },
+  'projects.open': { request: forProject, reply: projectSummary },
+  'projects.deletionSummary': { request: forProject, reply: deletionSummary },
+  'projects.delete': {
+    // The name typed by the user, so a stale or mistaken click cannot delete another project.
+    request: z.object({ projectId, confirmName: z.string() }).strict(),
+    reply: z.object({ deleted: z.literal(true) }),
+  },
+  'log.head': { request: forProject, reply: logHead },
+  'log.read': {
+    request: z
+      .object({
+        projectId,
+        afterSeq: z.number().int().nonnegative(),
+        maxEvents: z.number().int().min(1).max(10_000).default(1000),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(8 * 1024 * 1024),
+      })
+      .strict(),
+    reply: z.object({ events: z.array(logEvent), head: logHead }),
+  },
+  'files.pickImport': { request: none, reply: z.object({ path: z.string().nullable() }) },
+  'files.pickSave': {
+    request: z.object({ suggestedName: z.string().max(255) }).strict(),
+    reply: z.object({ path: z.string().nullable() }),
+  },
+  'import.preview': {
+    request: z.object({ path, format: importFormat.nullable() }).strict(),
+    reply: z.object({
+      format: importFormat,
+      fileName: z.string(),
+      sizeBytes: z.number(),
+      fields: z.array(z.string()),
+      rows: z.array(z.record(z.string(), z.unknown())),
+      errors: z.array(z.object({ line: z.number(), reason: z.string() })),
+      suggestedTextField: z.string().nullable(),
+      suggestedIdField: z.string().nullable(),
+    }),
+  },
+  'import.start': {
+    request: z.object({ projectId, spec: importSpec }).strict(),
+    reply: z.object({ jobId: z.string(), batchId: z.string() }),
+  },
+  'import.saveErrors': {
+    request: z.object({ projectId, batchId: z.string().min(1).max(64), path }).strict(),
+    reply: z.object({ path: z.string(), errorCount: z.number() }),
+  },
+  'jobs.list': { request: forProject, reply: z.array(jobSnapshot) },
+  'jobs.cancel': { request: z.object({ jobId }).strict(), reply: z.object({ cancelled: z.boolean() }) },
+  'jobs.resume': { request: z.object({ jobId }).strict(), reply: jobSnapshot },
+  'links.openExternal': {
+    request: z.object({ url: z.string().url().max(2048) }).strict(),
+    reply: z.object({ opened: z.boolean() }),
+  },
+} satisfies Record<ChannelName, { request: z.ZodType; reply: z.ZodType }>
+
+export const eventContract = {
+  'log.appended': z.object({ projectId: z.string(), head: logHead }),
+  'jobs.changed': jobSnapshot,
+  'projects.changed': z.object({}),
+} satisfies Record<EventName, z.ZodType>
+
+export type Contract = typeof contract
+export type Request<C extends ChannelName> = z.input<Contract[C]['request']>
+export type ParsedRequest<C extends ChannelName> = z.output<Contract[C]['request']>
+export type Reply<C extends ChannelName> = z.output<Contract[C]['reply']>
+export type EventPayload<E extends EventName> = z.output<(typeof eventContract)[E]>
+
+/** What main implements: one async function per channel, given a parsed request. */
+export type Handlers = { [C in ChannelName]: (request: ParsedRequest<C>) => Promise<Reply<C>> }
+
+/** What the renderer calls: one function per channel, answering the result envelope's value or throwing. */
+export type Api = { [C in ChannelName]: (request: Request<C>) => Promise<Reply<C>> }
+
+export const schemaVersion = 1

@@ -1,0 +1,73 @@
+// What a person does in Winnow, as steps the end-to-end tests compose: create a project, import a file,
+// read the summary and the browse count. Selectors are the data-testid names the UI promises.
+import type { Page } from 'playwright-core'
+
+export async function createProject(page: Page, name: string): Promise<void> {
+  await page.getByTestId('new-project-name').fill(name)
+  await page.getByTestId('create-project').click()
+  await page.getByTestId('nav-import').waitFor()
+}
+
+export async function openProject(page: Page, name: string): Promise<void> {
+  await page.locator(`[data-testid="project-row"][data-project-name="${name}"]`).getByTestId('open-project').click()
+  await page.getByTestId('nav-browse').waitFor()
+}
+
+export interface ImportSummary {
+  imported: number
+  duplicates: number
+  rejected: number
+}
+
+export async function importFile(
+  page: Page,
+  path: string,
+  options: { textField?: string; idField?: string; origin?: 'human' | 'model' | 'unknown' } = {},
+): Promise<ImportSummary> {
+  await page.getByTestId('nav-import').click()
+  await page.getByTestId('import-path').fill(path)
+  await page.getByTestId('import-preview').click()
+  await page.getByTestId('text-field').waitFor()
+  if (options.textField) await page.getByTestId('text-field').selectOption(options.textField)
+  if (options.idField) await page.getByTestId('id-field').selectOption(options.idField)
+  await page.getByTestId(`origin-${options.origin ?? 'human'}`).check()
+  await page.getByTestId('start-import').click()
+  const summary = page.getByTestId('import-summary')
+  await summary.waitFor({ timeout: 180_000 })
+  const read = async (id: string): Promise<number> => Number(await summary.getByTestId(id).textContent())
+  return { imported: await read('summary-imported'), duplicates: await read('summary-duplicates'), rejected: await read('summary-rejected') }
+}
+
+/** The browse table's total once the store has caught up with the log to `expected` (or times out). */
+export async function browseCount(page: Page, expected: number): Promise<number> {
+  await page.getByTestId('nav-browse').click()
+  const count = page.getByTestId('sample-count')
+  await count.waitFor()
+  await page
+    .waitForFunction(
+      (want) => document.querySelector('[data-testid="sample-count"]')?.textContent?.trim() === String(want),
+      expected,
+      { timeout: 120_000 },
+    )
+    .catch(() => {})
+  return Number((await count.textContent())?.trim())
+}
+
+/** Every stored sample's content hash, read with raw IndexedDB (not through the app's own code). */
+export async function storedHashes(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((done, fail) => {
+      const request = indexedDB.open('winnow')
+      request.onsuccess = () => done(request.result)
+      request.onerror = () => fail(request.error)
+    })
+    if (!db.objectStoreNames.contains('samples')) return []
+    const rows = await new Promise<{ contentHash: string }[]>((done, fail) => {
+      const request = db.transaction('samples').objectStore('samples').getAll()
+      request.onsuccess = () => done(request.result as { contentHash: string }[])
+      request.onerror = () => fail(request.error)
+    })
+    db.close()
+    return rows.map((row) => row.contentHash).sort()
+  })
+}

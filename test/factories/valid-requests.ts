@@ -1,0 +1,36 @@
+// One valid request per contract channel. The mapped type makes a new channel fail to compile until it has
+// an entry here, so "every channel" in the dispatch and transport tests stays every channel.
+import type { ChannelName } from '@shared/ipc/channel-names'
+import type { Request } from '@shared/ipc/contract'
+
+const projectId = '0190c2d4-7a3b-7c11-9d2e-3f4a5b6c7d8e'
+
+export const validRequests: { [C in ChannelName]: Request<C> } = {
+  'app.info': {},
+  'projects.list': {},
+  'projects.create': { name: 'Stories' },
+  'projects.rename': { projectId, name: 'Stories, curated' },
+  'projects.open': { projectId },
+  'projects.deletionSummary': { projectId },
+  'projects.delete': { projectId, confirmName: 'Stories' },
+  'log.head': { projectId },
+  'log.read': { projectId, afterSeq: 0 },
+  'files.pickImport': {},
+  'files.pickSave': { suggestedName: 'errors.txt' },
+  'import.preview': { path: '/data/corpus.jsonl', format: null },
+  'import.start': {
+    projectId,
+    spec: {
+      path: '/data/corpus.jsonl',
+      format: 'jsonl',
+      textField: 'text',
+      idField: null,
+      origin: { kind: 'declared', value: 'human' },
+    },
+  },
+  'import.saveErrors': { projectId, batchId: 'batch-1', path: '/data/errors.txt' },
+  'jobs.list': { projectId },
+  'jobs.cancel': { jobId: 'job-1' },
+  'jobs.resume': { jobId: 'job-1' },
+  'links.openExternal': { url: 'https://ollama.com/library' },
+}

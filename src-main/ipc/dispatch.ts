@@ -21,6 +21,10 @@ export function createDispatch(handlers: Handlers, warn: (message: string) => vo
       return fail('forbidden', 'This window is not allowed to talk to Winnow.')
     }
     if (!isChannelName(channel)) return fail('unknown-channel', `There is no channel called ${String(channel)}.`)
+    // Structured clone carries Dates, Maps and Errors, which zod would read through inherited properties.
+    if (payload != null && !isPlainObject(payload)) {
+      return fail('invalid-payload', `${channel}: the request must be a plain object`)
+    }
     const parsed = contract[channel].request.safeParse(payload ?? {})
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
@@ -34,6 +38,12 @@ export function createDispatch(handlers: Handlers, warn: (message: string) => vo
       return toFailure(error)
     }
   }
+}
+
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const prototype: unknown = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
 }
 
 function toFailure(error: unknown): Result<never> {

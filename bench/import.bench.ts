@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import WebSocket from 'ws'
+import type { Page } from 'playwright-core'
 import { cleanup, freePort, openApp, startHost, tempDir, assertPrerequisites } from '../test/e2e/harness'
 import { browseCount, createProject, importFile } from '../test/e2e/app-driver'
 import { sampleText } from '../test/factories/corpus-files'
@@ -58,7 +59,7 @@ async function realPath(work: string): Promise<{ seconds: number; rawSeconds: nu
 }
 
 /** The same records, shaped as the app stores them, bulk-put with raw IndexedDB; answers seconds. */
-async function rawBulkPut(page: import('playwright-core').Page): Promise<number> {
+async function rawBulkPut(page: Page): Promise<number> {
   return page.evaluate(
     async ({ count, template }) => {
       const db = await new Promise<IDBDatabase>((done, fail) => {
@@ -70,7 +71,7 @@ async function rawBulkPut(page: import('playwright-core').Page): Promise<number>
           store.createIndex('c', ['projectId', 'batchId', 'ord'])
         }
         request.onsuccess = () => done(request.result)
-        request.onerror = () => fail(request.error)
+        request.onerror = () => fail(new Error(String(request.error)))
       })
       const rows = Array.from({ length: count }, (_, i) => ({
         ...template,
@@ -87,7 +88,7 @@ async function rawBulkPut(page: import('playwright-core').Page): Promise<number>
           const store = tx.objectStore('samples')
           for (const row of rows.slice(offset, offset + 10_000)) store.put(row)
           tx.oncomplete = () => done()
-          tx.onerror = () => fail(tx.error)
+          tx.onerror = () => fail(new Error(String(tx.error)))
         })
       }
       const seconds = (performance.now() - started) / 1000
@@ -120,14 +121,19 @@ async function call(socket: WebSocket, channel: string, payload: unknown): Promi
   socket.send(JSON.stringify({ id, channel, payload }))
   for (;;) {
     const [data] = (await once(socket, 'message')) as [Buffer]
-    const message = JSON.parse(String(data)) as { id?: string; result?: { ok: boolean; value?: unknown; error?: unknown } }
+    const message = JSON.parse(String(data)) as {
+      id?: string
+      result?: { ok: boolean; value?: unknown; error?: unknown }
+    }
     if (message.id !== id) continue
     if (!message.result?.ok) throw new Error(JSON.stringify(message.result?.error))
     return message.result.value
   }
 }
 
-async function streamBigFile(work: string): Promise<{ bytes: number; rssGrowth: number; seconds: number; imported: number }> {
+async function streamBigFile(
+  work: string,
+): Promise<{ bytes: number; rssGrowth: number; seconds: number; imported: number }> {
   const file = join(work, 'big.jsonl')
   const lines = await writeJsonl(file, null, bigBytes)
   const host = await startHost(join(work, 'data-b'), await freePort())
@@ -141,23 +147,40 @@ async function streamBigFile(work: string): Promise<{ bytes: number; rssGrowth: 
     let peak = baseline
     const sampler = setInterval(() => void rss(pid).then((value) => (peak = Math.max(peak, value))), 200)
     const started = performance.now()
-    const spec = { path: file, format: 'jsonl', textField: 'text', idField: 'id', origin: { kind: 'declared', value: 'human' } }
-    const { jobId } = (await call(socket, 'import.start', { projectId: project.id, spec })) as { jobId: string }
+    const spec = {
+      path: file,
+      format: 'jsonl',
+      textField: 'text',
+      idField: 'id',
+      origin: { kind: 'declared', value: 'human' },
+    }
+    const { jobId } = (await call(socket, 'import.start', { projectId: project.id, spec })) as {
+      jobId: string
+    }
     let imported = 0
     for (;;) {
       const [data] = (await once(socket, 'message')) as [Buffer]
-      const message = JSON.parse(String(data)) as { event?: string; payload?: { id: string; status: string; result: { imported: number } } }
+      const message = JSON.parse(String(data)) as {
+        event?: string
+        payload?: { id: string; status: string; result: { imported: number } }
+      }
       if (message.event !== 'jobs.changed' || message.payload?.id !== jobId) continue
       if (message.payload.status === 'done') {
         imported = message.payload.result.imported
         break
       }
-      if (['failed', 'cancelled'].includes(message.payload.status)) throw new Error(`import ${message.payload.status}`)
+      if (['failed', 'cancelled'].includes(message.payload.status))
+        throw new Error(`import ${message.payload.status}`)
     }
     clearInterval(sampler)
     if (imported !== lines) throw new Error(`imported ${imported} of ${lines} lines`)
     socket.close()
-    return { bytes: bigBytes, rssGrowth: peak - baseline, seconds: (performance.now() - started) / 1000, imported }
+    return {
+      bytes: bigBytes,
+      rssGrowth: peak - baseline,
+      seconds: (performance.now() - started) / 1000,
+      imported,
+    }
   } finally {
     await host.stop()
   }
@@ -170,10 +193,14 @@ async function main(): Promise<void> {
     const { seconds, rawSeconds } = await realPath(work)
     const recordsPerSec = records / seconds
     const rawRecordsPerSec = records / rawSeconds
-    console.log(`real path: ${records} records in ${seconds.toFixed(2)} s; raw IndexedDB: ${rawSeconds.toFixed(2)} s`)
+    console.log(
+      `real path: ${records} records in ${seconds.toFixed(2)} s; raw IndexedDB: ${rawSeconds.toFixed(2)} s`,
+    )
     const big = await streamBigFile(work)
     const rssGrowthMiB = big.rssGrowth / 1024 ** 2
-    console.log(`streamed ${(big.bytes / 1024 ** 3).toFixed(2)} GiB (${big.imported} records) in ${big.seconds.toFixed(1)} s; RSS growth ${rssGrowthMiB.toFixed(0)} MiB (limit 300)`)
+    console.log(
+      `streamed ${(big.bytes / 1024 ** 3).toFixed(2)} GiB (${big.imported} records) in ${big.seconds.toFixed(1)} s; RSS growth ${rssGrowthMiB.toFixed(0)} MiB (limit 300)`,
+    )
     console.log(
       JSON.stringify({
         bench: 'import',

@@ -18,5 +18,8 @@ try {
 
 const child = electronBinary
   ? spawn(electronBinary, ['.'], { stdio: 'inherit', shell: false })
-  : spawn(process.execPath, ['--import', 'tsx', 'src-main/browser-host.ts'], { stdio: 'inherit', shell: false })
+  : spawn(process.execPath, ['--import', 'tsx', 'src-main/browser-host.ts'], {
+      stdio: 'inherit',
+      shell: false,
+    })
 child.on('exit', (code) => process.exit(code ?? 0))

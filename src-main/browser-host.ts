@@ -1,7 +1,7 @@
 // Development and end-to-end host: the real main-side services, the built renderer served over HTTP on
 // 127.0.0.1, and the loopback transport on the same origin — so real Chromium runs the real app without the
 // Electron binary. Never part of a packaged build (electron-builder.yml excludes it; index.ts never imports it).
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { extname, join, resolve, sep } from 'node:path'
 import { homedir } from 'node:os'
@@ -47,7 +47,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     },
   })
   const rendererDir = resolve(options.rendererDir)
-  const server = createServer(async (request, response) => {
+  const server = createServer((request, response) => void serve(request, response))
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)
     const file = resolve(rendererDir, `.${pathname === '/' ? '/index.html' : pathname}`)
     if (!file.startsWith(rendererDir + sep) || request.method !== 'GET') {
@@ -66,12 +67,17 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     } catch {
       response.writeHead(404).end()
     }
-  })
+  }
   await listen(server, options.port)
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
   const origin = `http://127.0.0.1:${port}`
-  const transport = attachLoopbackTransport(server, createDispatch(services.handlers), services.events, () => origin)
+  const transport = attachLoopbackTransport(
+    server,
+    createDispatch(services.handlers),
+    services.events,
+    () => origin,
+  )
   return {
     origin,
     url: `${origin}/#token=${transport.token}`,

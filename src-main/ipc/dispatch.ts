@@ -20,7 +20,8 @@ export function createDispatch(handlers: Handlers, warn: (message: string) => vo
       warn(`refused a call on ${String(channel)} from an untrusted sender: ${caller.describe}`)
       return fail('forbidden', 'This window is not allowed to talk to Winnow.')
     }
-    if (!isChannelName(channel)) return fail('unknown-channel', `There is no channel called ${String(channel)}.`)
+    if (!isChannelName(channel))
+      return fail('unknown-channel', `There is no channel called ${String(channel)}.`)
     // Structured clone carries Dates, Maps and Errors, which zod would read through inherited properties.
     if (payload != null && !isPlainObject(payload)) {
       return fail('invalid-payload', `${channel}: the request must be a plain object`)

@@ -26,22 +26,25 @@ export function attachLoopbackTransport(
     maxPayload: 64 * 1024 * 1024,
     verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) => {
       const given = Buffer.from(new URL(req.url ?? '', 'http://x').searchParams.get('token') ?? '')
-      return origin === allowedOrigin() && given.length === expected.length && timingSafeEqual(given, expected)
+      return (
+        origin === allowedOrigin() && given.length === expected.length && timingSafeEqual(given, expected)
+      )
     },
   })
   wss.on('connection', (socket: WebSocket) => {
     const caller = { isTrusted: true, describe: 'loopback client' }
     const unsubscribe = events.subscribe((event, payload) => socket.send(JSON.stringify({ event, payload })))
     socket.on('close', unsubscribe)
-    socket.on('message', async (data) => {
+    socket.on('message', (data: Buffer) => {
       let message: { id?: unknown; channel?: unknown; payload?: unknown }
       try {
-        message = JSON.parse(String(data)) as typeof message
+        message = JSON.parse(data.toString('utf8')) as typeof message
       } catch {
         return socket.close(1003, 'malformed message')
       }
-      const result = await dispatch(message.channel, message.payload, caller)
-      socket.send(JSON.stringify({ id: message.id, result }))
+      void dispatch(message.channel, message.payload, caller).then((result) =>
+        socket.send(JSON.stringify({ id: message.id, result })),
+      )
     })
   })
   return { token, close: () => new Promise((resolve) => wss.close(() => resolve())) }

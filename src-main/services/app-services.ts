@@ -41,7 +41,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const imports = new ImportService(registry, jobs)
   const pickers = (): FilePickers => {
     if (options.pickers) return options.pickers
-    throw new AppFailure('unavailable', "File dialogs aren't available in the browser preview: type the file's path.")
+    throw new AppFailure(
+      'unavailable',
+      "File dialogs aren't available in the browser preview: type the file's path.",
+    )
   }
 
   const handlers: Handlers = {
@@ -70,7 +73,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'projects.delete': async ({ projectId, confirmName }) => {
       const state = await registry.state(projectId)
       if (confirmName !== state.name) {
-        throw new AppFailure('conflict', 'The name typed does not match the project name; nothing was deleted.')
+        throw new AppFailure(
+          'conflict',
+          'The name typed does not match the project name; nothing was deleted.',
+        )
       }
       for (const job of state.jobs.values()) jobs.cancel(job.id)
       await jobs.waitForProject(projectId)
@@ -91,7 +97,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     'jobs.resume': ({ jobId }) => jobs.resume(jobId),
     'links.openExternal': async ({ url }) => {
-      if (!isAllowedExternalUrl(url)) throw new AppFailure('forbidden', 'Winnow only opens links to known sites.')
+      if (!isAllowedExternalUrl(url))
+        throw new AppFailure('forbidden', 'Winnow only opens links to known sites.')
       return { opened: await options.openExternal(url) }
     },
   }

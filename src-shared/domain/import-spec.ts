@@ -2,7 +2,15 @@
 import { z } from 'zod'
 import { origin } from './sample'
 
-export const importFormats = ['jsonl', 'json', 'csv', 'tsv', 'text-lines', 'text-paragraphs', 'parquet'] as const
+export const importFormats = [
+  'jsonl',
+  'json',
+  'csv',
+  'tsv',
+  'text-lines',
+  'text-paragraphs',
+  'parquet',
+] as const
 export const importFormat = z.enum(importFormats)
 export type ImportFormat = z.infer<typeof importFormat>
 

@@ -19,7 +19,10 @@ export interface AppError {
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value })
-export const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } })
+export const fail = (code: ErrorCode, message: string): Result<never> => ({
+  ok: false,
+  error: { code, message },
+})
 
 /** Thrown by services to answer a specific error code instead of 'internal'. */
 export class AppFailure extends Error {

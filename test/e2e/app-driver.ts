@@ -9,7 +9,10 @@ export async function createProject(page: Page, name: string): Promise<void> {
 }
 
 export async function openProject(page: Page, name: string): Promise<void> {
-  await page.locator(`[data-testid="project-row"][data-project-name="${name}"]`).getByTestId('open-project').click()
+  await page
+    .locator(`[data-testid="project-row"][data-project-name="${name}"]`)
+    .getByTestId('open-project')
+    .click()
   await page.getByTestId('nav-browse').waitFor()
 }
 
@@ -35,7 +38,11 @@ export async function importFile(
   const summary = page.getByTestId('import-summary')
   await summary.waitFor({ timeout: 180_000 })
   const read = async (id: string): Promise<number> => Number(await summary.getByTestId(id).textContent())
-  return { imported: await read('summary-imported'), duplicates: await read('summary-duplicates'), rejected: await read('summary-rejected') }
+  return {
+    imported: await read('summary-imported'),
+    duplicates: await read('summary-duplicates'),
+    rejected: await read('summary-rejected'),
+  }
 }
 
 /** The browse table's total once the store has caught up with the log to `expected` (or times out). */
@@ -59,13 +66,13 @@ export async function storedHashes(page: Page): Promise<string[]> {
     const db = await new Promise<IDBDatabase>((done, fail) => {
       const request = indexedDB.open('winnow')
       request.onsuccess = () => done(request.result)
-      request.onerror = () => fail(request.error)
+      request.onerror = () => fail(new Error(String(request.error)))
     })
     if (!db.objectStoreNames.contains('samples')) return []
     const rows = await new Promise<{ contentHash: string }[]>((done, fail) => {
       const request = db.transaction('samples').objectStore('samples').getAll()
       request.onsuccess = () => done(request.result as { contentHash: string }[])
-      request.onerror = () => fail(request.error)
+      request.onerror = () => fail(new Error(String(request.error)))
     })
     db.close()
     return rows.map((row) => row.contentHash).sort()

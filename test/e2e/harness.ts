@@ -58,13 +58,27 @@ export interface Host {
 }
 
 /** Starts `src-main/browser-host.ts` in a child process and waits for its ready line. */
-export async function startHost(dataDir: string, port: number, extraEnv: Record<string, string> = {}): Promise<Host> {
+export async function startHost(
+  dataDir: string,
+  port: number,
+  extraEnv: Record<string, string> = {},
+): Promise<Host> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'src-main', 'browser-host.ts'), '--port', String(port), '--data-dir', dataDir, '--renderer-dir', rendererDir],
+    [
+      '--import',
+      'tsx',
+      join(root, 'src-main', 'browser-host.ts'),
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--renderer-dir',
+      rendererDir,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...extraEnv } },
   )
-  const lines = createInterface({ input: child.stdout! })
+  const lines = createInterface({ input: child.stdout })
   const ready = await new Promise<{ url: string; origin: string }>((done, fail) => {
     const timer = setTimeout(() => fail(new Error('the browser host did not start within 60 s')), 60_000)
     child.once('exit', (code) => fail(new Error(`the browser host exited with ${code}`)))

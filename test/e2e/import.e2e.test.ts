@@ -4,7 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { readFile } from 'node:fs/promises'
-import { assertPrerequisites, cleanup, freePort, openApp, startHost, tempDir, type Browser, type Host } from './harness'
+import {
+  assertPrerequisites,
+  cleanup,
+  freePort,
+  openApp,
+  startHost,
+  tempDir,
+  type Browser,
+  type Host,
+} from './harness'
 import { browseCount, createProject, importFile } from './app-driver'
 import { writeCsvWithRunawayQuote, writeDamagedJsonl, type DamagedFile } from '../factories/corpus-files'
 
@@ -43,7 +52,7 @@ describe('import through the UI', () => {
     expect(listed.every((text) => /:\d+: \S/.test(text))).toBe(true)
 
     expect(await browseCount(page, 9_900)).toBe(9_900)
-    const polluted = await page.evaluate(() => ({}) as Record<string, unknown>)
+    const polluted = await page.evaluate(() => ({}))
     expect(polluted.polluted).toBeUndefined()
   })
 
@@ -66,8 +75,13 @@ describe('import through the UI', () => {
     const { readdir } = await import('node:fs/promises')
     const [project] = await readdir(dataDir)
     const files = await readdir(join(dataDir, project!, 'imports'))
-    const texts = await Promise.all(files.map((file) => readFile(join(dataDir, project!, 'imports', file), 'utf8')))
-    const jsonlErrors = texts.find((text) => text.startsWith('corpus.jsonl:'))!.trim().split('\n')
+    const texts = await Promise.all(
+      files.map((file) => readFile(join(dataDir, project!, 'imports', file), 'utf8')),
+    )
+    const jsonlErrors = texts
+      .find((text) => text.startsWith('corpus.jsonl:'))!
+      .trim()
+      .split('\n')
     expect(jsonlErrors).toHaveLength(100)
   })
 })

@@ -14,7 +14,12 @@ export function sampleText(index: number, targetLength = 120): string {
 /** Each damage kind gives a line the importer must reject with a located reason. */
 const damages: ((index: number) => Buffer)[] = [
   (i) => Buffer.from(`{"id": "r${i}", "text": "truncated`),
-  (i) => Buffer.concat([Buffer.from(`{"id": "r${i}", "text": "bad utf8 `), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
+  (i) =>
+    Buffer.concat([
+      Buffer.from(`{"id": "r${i}", "text": "bad utf8 `),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}'),
+    ]),
   (i) => Buffer.from(`{"id": "r${i}", "text": "lone \\ud800 surrogate"}`),
   (i) => Buffer.from(`["r${i}", "an array, not an object"]`),
   (i) => Buffer.from(`{"id": "r${i}", "body": "no text field"}`),
@@ -43,7 +48,11 @@ export async function writeDamagedJsonl(path: string, lines = 10_000, bad = 100)
       bytes = damages[badLines.length % damages.length]!(line)
       badLines.push(line)
     } else {
-      const record: Record<string, unknown> = { id: `r${line}`, text: sampleText(line), topic: words[line % 10] }
+      const record: Record<string, unknown> = {
+        id: `r${line}`,
+        text: sampleText(line),
+        topic: words[line % 10],
+      }
       // Every 97th record carries a __proto__ key: it must stay plain data, never become a prototype.
       const json = JSON.stringify(record)
       bytes = Buffer.from(line % 97 === 0 ? json.replace('"id"', '"__proto__":{"polluted":true},"id"') : json)
@@ -57,11 +66,18 @@ export async function writeDamagedJsonl(path: string, lines = 10_000, bad = 100)
 }
 
 /** A CSV file (header + `rows` rows) in which row `badRow` opens a quote that never closes. */
-export async function writeCsvWithRunawayQuote(path: string, rows = 10_000, badRow = 5_000): Promise<DamagedFile> {
+export async function writeCsvWithRunawayQuote(
+  path: string,
+  rows = 10_000,
+  badRow = 5_000,
+): Promise<DamagedFile> {
   const out = createWriteStream(path)
   out.write('id,text,source\n')
   for (let row = 1; row <= rows; row++) {
-    const text = row === badRow ? `"This quote never ends, ${sampleText(row)}` : `"${sampleText(row).replace('Sample', 'Row, quoted')}"`
+    const text =
+      row === badRow
+        ? `"This quote never ends, ${sampleText(row)}`
+        : `"${sampleText(row).replace('Sample', 'Row, quoted')}"`
     if (!out.write(`c${row},${text},human\n`)) await once(out, 'drain')
   }
   out.end()

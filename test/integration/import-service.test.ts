@@ -10,13 +10,23 @@ import type { JobSnapshot } from '@shared/jobs/job'
 import { readLogEvent } from '@shared/domain/log-events'
 
 const open = (dataDir: string): Promise<AppServices> =>
-  createAppServices({ dataDir, appVersion: 'test', transport: 'loopback', pickers: null, openExternal: async () => false })
+  createAppServices({
+    dataDir,
+    appVersion: 'test',
+    transport: 'loopback',
+    pickers: null,
+    openExternal: async () => false,
+  })
 
 async function waitForJob(services: AppServices, jobId: string): Promise<JobSnapshot> {
   return new Promise((done) => {
     const stop = services.events.subscribe((name, payload) => {
       const job = payload as JobSnapshot
-      if (name === 'jobs.changed' && job.id === jobId && ['done', 'failed', 'cancelled'].includes(job.status)) {
+      if (
+        name === 'jobs.changed' &&
+        job.id === jobId &&
+        ['done', 'failed', 'cancelled'].includes(job.status)
+      ) {
         stop()
         done(job)
       }
@@ -38,7 +48,13 @@ describe('import service', () => {
   })
 
   async function runImport(projectId: string, path: string, format: 'jsonl' | 'csv'): Promise<JobSnapshot> {
-    const spec = { path, format, textField: 'text', idField: 'id', origin: { kind: 'declared' as const, value: 'human' as const } }
+    const spec = {
+      path,
+      format,
+      textField: 'text',
+      idField: 'id',
+      origin: { kind: 'declared' as const, value: 'human' as const },
+    }
     const { jobId } = await services.handlers['import.start']({ projectId, spec })
     return waitForJob(services, jobId)
   }
@@ -56,8 +72,13 @@ describe('import service', () => {
     const head = await services.handlers['log.head']({ projectId: project.id })
     expect(head.sampleCount).toBe(1_980)
     const events = []
-    for (let after = 0; after < head.lastSeq; ) {
-      const page = await services.handlers['log.read']({ projectId: project.id, afterSeq: after, maxEvents: 1000, maxBytes: 8 << 20 })
+    for (let after = 0; after < head.lastSeq;) {
+      const page = await services.handlers['log.read']({
+        projectId: project.id,
+        afterSeq: after,
+        maxEvents: 1000,
+        maxBytes: 8 << 20,
+      })
       events.push(...page.events)
       after = page.events.at(-1)!.seq
     }
@@ -127,7 +148,9 @@ describe('import service', () => {
 
   it('refuses to delete a project unless its name is typed', async () => {
     const project = await services.handlers['projects.create']({ name: 'keep me' })
-    await expect(services.handlers['projects.delete']({ projectId: project.id, confirmName: 'nope' })).rejects.toThrow(/does not match/)
+    await expect(
+      services.handlers['projects.delete']({ projectId: project.id, confirmName: 'nope' }),
+    ).rejects.toThrow(/does not match/)
     const summary = await services.handlers['projects.deletionSummary']({ projectId: project.id })
     expect(summary).toMatchObject({ name: 'keep me', sampleCount: 0 })
     await services.handlers['projects.delete']({ projectId: project.id, confirmName: 'keep me' })

@@ -6,7 +6,12 @@ import { createWriteStream } from 'node:fs'
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { once } from 'node:events'
-import { maxStoredErrors, type ImportCounts, type ImportError, type ImportSpec } from '@shared/domain/import-spec'
+import {
+  maxStoredErrors,
+  type ImportCounts,
+  type ImportError,
+  type ImportSpec,
+} from '@shared/domain/import-spec'
 import { depthForOrigin, type SampleRecord } from '@shared/domain/sample'
 import type { JobContext, JobWorker } from '../jobs/job-runner'
 import type { JobSnapshot } from '@shared/jobs/job'
@@ -65,7 +70,11 @@ export function createImportWorker(registry: ProjectRegistry): JobWorker<ImportP
   }
 }
 
-async function runImport(registry: ProjectRegistry, params: ImportParams, context: JobContext): Promise<ImportCounts> {
+async function runImport(
+  registry: ProjectRegistry,
+  params: ImportParams,
+  context: JobContext,
+): Promise<ImportCounts> {
   const { projectId, batchId, spec } = params
   const resume = context.resumeFrom as ImportCheckpoint | null
   const state = await registry.state(projectId)
@@ -75,7 +84,9 @@ async function runImport(registry: ProjectRegistry, params: ImportParams, contex
   await mkdir(join(registry.folder(projectId), 'imports'), { recursive: true })
   const errors: ImportError[] = resume ? await readStoredErrors(errorPath) : []
   const errorFile = createWriteStream(errorPath, { flags: resume ? 'a' : 'w' })
-  const counts: ImportCounts = resume ? { ...resume.counts } : { read: 0, imported: 0, duplicates: 0, rejected: 0 }
+  const counts: ImportCounts = resume
+    ? { ...resume.counts }
+    : { read: 0, imported: 0, duplicates: 0, rejected: 0 }
   const skipThrough = resume?.line ?? 0
 
   await registry.append(projectId, [
@@ -115,7 +126,8 @@ async function runImport(registry: ProjectRegistry, params: ImportParams, contex
   const reject = async (line: number, reason: string): Promise<void> => {
     counts.rejected++
     if (errors.length < maxStoredErrors) errors.push({ line, reason })
-    if (!errorFile.write(`${fileName}:${line}: ${reason.replace(/[\r\n]+/g, ' ')}\n`)) await once(errorFile, 'drain')
+    if (!errorFile.write(`${fileName}:${line}: ${reason.replace(/[\r\n]+/g, ' ')}\n`))
+      await once(errorFile, 'drain')
   }
 
   const report = (): void =>
@@ -139,7 +151,10 @@ async function runImport(registry: ProjectRegistry, params: ImportParams, contex
         const mapped = recordToSample(item.fields, spec)
         if (!mapped.ok) {
           await reject(item.location.line, mapped.reason)
-        } else if (state.hashes.has(mapped.sample.contentHash) || pendingHashes.has(mapped.sample.contentHash)) {
+        } else if (
+          state.hashes.has(mapped.sample.contentHash) ||
+          pendingHashes.has(mapped.sample.contentHash)
+        ) {
           counts.duplicates++
         } else {
           const { sample } = mapped

@@ -49,7 +49,11 @@ export class ImportService {
     return { jobId: job.id, batchId }
   }
 
-  async saveErrors(projectId: string, batchId: string, target: string): Promise<{ path: string; errorCount: number }> {
+  async saveErrors(
+    projectId: string,
+    batchId: string,
+    target: string,
+  ): Promise<{ path: string; errorCount: number }> {
     const state = await this.registry.state(projectId)
     const batch = state.batches.get(batchId)
     if (!batch) throw new AppFailure('not-found', 'That import batch does not exist in this project.')
@@ -83,7 +87,10 @@ function suggestTextField(fields: string[], rows: Record<string, unknown>[]): st
   let best: string | null = null
   let bestLength = 0
   for (const field of fields) {
-    const lengths = rows.map((row) => (typeof row[field] === 'string' ? (row[field] as string).length : 0))
+    const lengths = rows.map((row) => {
+      const value = row[field]
+      return typeof value === 'string' ? value.length : 0
+    })
     const mean = lengths.reduce((sum, length) => sum + length, 0) / Math.max(1, lengths.length)
     if (mean > bestLength) {
       best = field

@@ -18,8 +18,10 @@ export type Mapping = { ok: true; sample: MappedSample } | { ok: false; reason: 
 
 export function recordToSample(fields: Record<string, unknown>, spec: ImportSpec): Mapping {
   const text = fields[spec.textField]
-  if (text === undefined || text === null) return { ok: false, reason: `field "${spec.textField}" is missing` }
-  if (typeof text !== 'string') return { ok: false, reason: `field "${spec.textField}" is ${describe(text)}, not text` }
+  if (text === undefined || text === null)
+    return { ok: false, reason: `field "${spec.textField}" is missing` }
+  if (typeof text !== 'string')
+    return { ok: false, reason: `field "${spec.textField}" is ${describe(text)}, not text` }
   if (text.trim() === '') return { ok: false, reason: `field "${spec.textField}" is empty` }
   let externalId: string | null = null
   if (spec.idField) {
@@ -34,18 +36,18 @@ export function recordToSample(fields: Record<string, unknown>, spec: ImportSpec
     if (key !== spec.textField && key !== spec.idField) meta[key] = toJsonValue(fields[key])
   }
   const origin = resolveOrigin(fields, spec)
-  const contentHash = createHash('sha256')
-    .update(canonicalJson({ text, externalId, meta }))
-    .digest('hex')
+  const contentHash = createHash('sha256').update(canonicalJson({ text, externalId, meta })).digest('hex')
   return { ok: true, sample: { text, externalId, meta, origin, contentHash } }
 }
 
 function resolveOrigin(fields: Record<string, unknown>, spec: ImportSpec): Origin {
   if (spec.origin.kind === 'declared') return spec.origin.value
   const value = fields[spec.origin.field]
-  return (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number'
-    ? spec.origin.values[String(value)]
-    : undefined) ?? 'unknown'
+  return (
+    (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number'
+      ? spec.origin.values[String(value)]
+      : undefined) ?? 'unknown'
+  )
 }
 
 function describe(value: unknown): string {

@@ -43,7 +43,8 @@ export class JobRunner {
   }
 
   register<P>(worker: JobWorker<P>): void {
-    this.#workers.set(worker.kind, worker as JobWorker<unknown>)
+    // Params are validated by the contract before a job starts; the runner only stores and passes them on.
+    this.#workers.set(worker.kind, worker)
   }
 
   async list(projectId: string): Promise<JobSnapshot[]> {
@@ -77,7 +78,10 @@ export class JobRunner {
   async resume(jobId: string): Promise<JobSnapshot> {
     const job = await this.#find(jobId)
     if (job.status !== 'interrupted' && job.status !== 'failed') {
-      throw new AppFailure('conflict', `Only an interrupted or failed job can be resumed; this one is ${job.status}.`)
+      throw new AppFailure(
+        'conflict',
+        `Only an interrupted or failed job can be resumed; this one is ${job.status}.`,
+      )
     }
     const queued = { ...job, status: 'queued' as const, error: null, updatedAt: new Date().toISOString() }
     await this.#persist(queued)

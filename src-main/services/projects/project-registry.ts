@@ -4,7 +4,12 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { ProjectLog, type LogEventInput } from '../../log/project-log'
-import { logEventVersions, type LogEventKind, type LogEventPayload, type LogHead } from '@shared/domain/log-events'
+import {
+  logEventVersions,
+  type LogEventKind,
+  type LogEventPayload,
+  type LogHead,
+} from '@shared/domain/log-events'
 import type { LogEvent } from '@shared/domain/log-events'
 import { defaultProjectSettings, type ProjectSummary } from '@shared/domain/project'
 import { AppFailure } from '@shared/ipc/result'
@@ -43,13 +48,17 @@ export class ProjectRegistry {
       .filter((entry) => entry.isDirectory() && /^[0-9a-f-]{36}$/.test(entry.name))
       .map((entry) => entry.name)
     const summaries = await Promise.all(ids.map((id) => this.summary(id)))
-    return summaries.sort((a, b) => (b.lastOpenedAt ?? b.createdAt).localeCompare(a.lastOpenedAt ?? a.createdAt))
+    return summaries.sort((a, b) =>
+      (b.lastOpenedAt ?? b.createdAt).localeCompare(a.lastOpenedAt ?? a.createdAt),
+    )
   }
 
   async create(name: string): Promise<ProjectSummary> {
     const id = randomUUID()
     await mkdir(this.folder(id), { recursive: true })
-    await this.append(id, [{ kind: 'project.created', data: { name, settings: { ...defaultProjectSettings } } }])
+    await this.append(id, [
+      { kind: 'project.created', data: { name, settings: { ...defaultProjectSettings } } },
+    ])
     await this.#recent.touch(id)
     this.#events.emit('projects.changed', {})
     return this.summary(id)

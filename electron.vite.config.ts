@@ -20,7 +20,7 @@ export default defineConfig({
       // A sandboxed preload cannot load ESM or npm modules: one CommonJS file whose only require is electron.
       rollupOptions: {
         input: { index: resolve(import.meta.dirname, 'src-main/preload.ts') },
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
     },
   },
@@ -28,7 +28,7 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'src-renderer'),
     base: './',
     resolve: { alias },
-    plugins: [svelte()],
+    plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rollupOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },

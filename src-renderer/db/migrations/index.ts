@@ -1,0 +1,8 @@
+// Every schema version in order. A schema change is a new numbered file added here, never an edit of an
+// old one (CONVENTIONS.md 11); the migrations test checks the files are numbered 1, 2, 3… without gaps.
+import type { Migration } from '../database'
+import { migration as initial } from './001-initial'
+
+export const migrations: readonly Migration[] = [initial]
+
+export const currentSchemaVersion = migrations.reduce((highest, step) => Math.max(highest, step.version), 0)

@@ -1,0 +1,108 @@
+// Applies project-log events to the store. Idempotent by sequence number (events at or below the
+// sentinel are skipped) and by id (rows are put by key), one strict transaction per page, so a crash or
+// a repeated page can never leave the store half-applied or double-counted.
+import { readLogEvent, type LogEvent, type LogHead } from '@shared/domain/log-events'
+import type { JobSnapshot } from '@shared/jobs/job'
+import type { SampleRow, WinnowDb } from './database'
+import { deleteProjectBatches, recordBatchFinished, recordBatchStarted } from './repos/import-batches.repo'
+import { deleteProjectJobs, recordJobSnapshots } from './repos/jobs.repo'
+import { deleteProjectRow, recordProjectCreated, recordProjectRenamed } from './repos/projects.repo'
+import { deleteProjectSamples, recordSamples } from './repos/samples.repo'
+import { deleteSentinel, getSentinel, recordSentinel } from './repos/sentinel.repo'
+
+export interface ApplyOutcome {
+  /** Events consumed (unknown kinds included: they advance the sentinel but write nothing). */
+  applied: number
+  newSamples: number
+}
+
+/** The page does not continue the store's sequence: applying it would silently lose events. */
+export class ProjectionGapError extends Error {
+  constructor(
+    readonly expectedSeq: number,
+    readonly actualSeq: number,
+  ) {
+    super(
+      `The project log page starts at event ${actualSeq}, but the local database expects event ${expectedSeq}.`,
+    )
+    this.name = 'ProjectionGapError'
+  }
+}
+
+/** The store holds a different log's projection for this project; it must be rebuilt, not extended. */
+export class ProjectionLogMismatchError extends Error {
+  constructor(storeLogId: string, headLogId: string) {
+    super(`The local database follows project log ${storeLogId}, not ${headLogId}.`)
+    this.name = 'ProjectionLogMismatchError'
+  }
+}
+
+const projectionTables = (db: WinnowDb) => [db.projects, db.samples, db.importBatches, db.jobs, db.sentinel]
+
+export function applyEvents(
+  db: WinnowDb,
+  projectId: string,
+  events: LogEvent[],
+  head: LogHead,
+): Promise<ApplyOutcome> {
+  return db.transaction('rw', projectionTables(db), async () => {
+    const sentinel = await getSentinel(db, projectId)
+    if (sentinel && sentinel.logId !== head.logId)
+      throw new ProjectionLogMismatchError(sentinel.logId, head.logId)
+    let lastSeq = sentinel?.lastSeq ?? 0
+    let applied = 0
+    const samples: SampleRow[] = []
+    const jobs = new Map<string, JobSnapshot>()
+    for (const event of events) {
+      if (event.seq <= lastSeq) continue // already applied: a repeated or overlapping page
+      if (event.seq !== lastSeq + 1) throw new ProjectionGapError(lastSeq + 1, event.seq)
+      lastSeq = event.seq
+      applied += 1
+      const typed = readLogEvent(event)
+      if (typed === null) continue // written by a newer Winnow: stays in the log, this version cannot show it
+      switch (typed.kind) {
+        case 'project.created':
+          await recordProjectCreated(db, projectId, typed.data, typed.at)
+          break
+        case 'project.renamed':
+          await recordProjectRenamed(db, projectId, typed.data, typed.at)
+          break
+        case 'import.batchStarted':
+          await recordBatchStarted(db, projectId, typed.data, typed.at)
+          break
+        case 'samples.imported':
+          for (const sample of typed.data.samples) samples.push({ ...sample, projectId })
+          break
+        case 'import.batchFinished':
+          await recordBatchFinished(db, projectId, typed.data, typed.at)
+          break
+        case 'job.changed':
+          jobs.set(typed.data.job.id, typed.data.job)
+          break
+      }
+    }
+    if (applied === 0) return { applied, newSamples: 0 }
+    // One bulk write per table per page: fewer, larger writes rather than relaxed durability (R2).
+    await recordSamples(db, samples)
+    await recordJobSnapshots(db, [...jobs.values()])
+    await recordSentinel(db, {
+      projectId,
+      logId: head.logId,
+      lastSeq,
+      eventCount: (sentinel?.eventCount ?? 0) + applied,
+      sampleCount: (sentinel?.sampleCount ?? 0) + samples.length,
+    })
+    return { applied, newSamples: samples.length }
+  })
+}
+
+/** Deletes a project's rows and its sentinel together, so a rebuild starts from a store that claims nothing. */
+export function clearProject(db: WinnowDb, projectId: string): Promise<void> {
+  return db.transaction('rw', projectionTables(db), async () => {
+    await deleteProjectSamples(db, projectId)
+    await deleteProjectBatches(db, projectId)
+    await deleteProjectJobs(db, projectId)
+    await deleteProjectRow(db, projectId)
+    await deleteSentinel(db, projectId)
+  })
+}

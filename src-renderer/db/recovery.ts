@@ -1,0 +1,58 @@
+// Start-up decision for one project: compare the store's sentinel and row count with the log's head.
+// Chromium can discard IndexedDB after a crash (RELIABILITY.md), so an empty or shorter store next to a
+// longer log means a wipe or a partial loss: rebuild from the log and tell the person what happened.
+import type { LogHead } from '@shared/domain/log-events'
+import type { SentinelRow } from './database'
+
+export type StoreAction = 'none' | 'catch-up' | 'rebuild'
+export type StoreReason = 'fresh-project' | 'behind' | 'store-empty' | 'store-shorter' | 'different-log'
+
+export interface StoreAssessment {
+  action: StoreAction
+  reason: StoreReason | null
+}
+
+export interface StoreFacts {
+  sentinel: SentinelRow | null
+  /** Sample rows the store actually holds for the project (not what the sentinel claims). */
+  actualSampleCount: number
+  head: LogHead
+}
+
+export function assessStore({ sentinel, actualSampleCount, head }: StoreFacts): StoreAssessment {
+  if (sentinel === null) {
+    // Rows without a sentinel are as untrustworthy as no rows at all: start again from the log.
+    if (head.sampleCount > 0 || actualSampleCount > 0) return { action: 'rebuild', reason: 'store-empty' }
+    return { action: 'catch-up', reason: 'fresh-project' }
+  }
+  if (sentinel.logId !== head.logId) return { action: 'rebuild', reason: 'different-log' }
+  if (actualSampleCount < sentinel.sampleCount) return { action: 'rebuild', reason: 'store-shorter' }
+  // A store ahead of its log holds facts the truth does not (a restored older log folder): follow the log.
+  if (sentinel.lastSeq > head.lastSeq) return { action: 'rebuild', reason: 'different-log' }
+  if (sentinel.lastSeq < head.lastSeq) return { action: 'catch-up', reason: 'behind' }
+  return { action: 'none', reason: null }
+}
+
+/** What to tell the person after a rebuild, or null when there is nothing to tell. */
+export function describeRebuild(reason: StoreReason | null, sampleCount: number): string | null {
+  const restored = `${sampleCount.toLocaleString()} ${sampleCount === 1 ? 'sample' : 'samples'} restored`
+  switch (reason) {
+    case 'store-empty':
+      return (
+        "Winnow's local database had lost this project's data (Chromium can discard it after a crash). " +
+        `It was rebuilt from the project log: ${restored}.`
+      )
+    case 'store-shorter':
+      return (
+        "Winnow's local database had lost part of this project's data (Chromium can discard it after a crash). " +
+        `It was rebuilt from the project log: ${restored}.`
+      )
+    case 'different-log':
+      return (
+        "Winnow's local database did not match this project's log on disk (for example after a project folder " +
+        `was restored from a backup). It was rebuilt from the project log: ${restored}.`
+      )
+    default:
+      return null
+  }
+}

@@ -1,0 +1,22 @@
+// Jobs as the project log last recorded them (import now; generation, export, training later).
+import type { JobSnapshot } from '@shared/jobs/job'
+import { maxKey, minKey, type JobRow, type WinnowDb } from '../database'
+
+/** Newest first. */
+export function listJobs(db: WinnowDb, projectId: string): Promise<JobRow[]> {
+  return db.jobs
+    .where('[projectId+createdAt]')
+    .between([projectId, minKey], [projectId, maxKey])
+    .reverse()
+    .toArray()
+}
+
+/** Projection only: the log's later snapshot of a job replaces the earlier one. */
+export async function recordJobSnapshots(db: WinnowDb, jobs: JobSnapshot[]): Promise<void> {
+  if (jobs.length > 0) await db.jobs.bulkPut(jobs)
+}
+
+/** Projection only (rebuild). */
+export async function deleteProjectJobs(db: WinnowDb, projectId: string): Promise<void> {
+  await db.jobs.where('[projectId+createdAt]').between([projectId, minKey], [projectId, maxKey]).delete()
+}

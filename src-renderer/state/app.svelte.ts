@@ -1,0 +1,159 @@
+// The app's composition root on the renderer side: opens the store, owns every feature state, and wires the
+// project lifecycle (open = projects.open, then sync the store from the log; close = stop observing).
+// Components reach it through getApp(), set once by App.svelte.
+import { createContext } from 'svelte'
+import type { Reply } from '@shared/ipc/contract'
+import type { JobSnapshot } from '@shared/jobs/job'
+import { importCounts } from '@shared/domain/import-spec'
+import { openDatabase, type OpenedStore } from '../db/database'
+import { api } from '../lib/api'
+import { formatCount } from '../ui/format'
+import { BatchesState } from './batches.svelte'
+import { BrowseState } from './browse.svelte'
+import { ImportWizard } from './import-wizard.svelte'
+import { JobsState } from './jobs.svelte'
+import { Notifications } from './notifications.svelte'
+import { ProjectionSync } from './projection-sync.svelte'
+import { ProjectsState } from './projects.svelte'
+
+export type View = 'projects' | 'browse' | 'import' | 'jobs'
+export type AppInfo = Reply<'app.info'>
+
+export class AppState {
+  readonly notifications = new Notifications()
+  readonly projects = new ProjectsState()
+  readonly jobs = new JobsState((job) => this.#jobSettled(job))
+  readonly batches = new BatchesState()
+  readonly browse = new BrowseState()
+  readonly importWizard = new ImportWizard(this.jobs)
+
+  #view = $state<View>('projects')
+  #store = $state.raw<OpenedStore | null>(null)
+  #storeError = $state<string | null>(null)
+  #sync = $state.raw<ProjectionSync | null>(null)
+  #info = $state.raw<AppInfo | null>(null)
+  #isShortcutsOpen = $state(false)
+
+  get view(): View {
+    return this.#view
+  }
+
+  /** Null until the store is open (or when it could not be opened: see storeError). */
+  get sync(): ProjectionSync | null {
+    return this.#sync
+  }
+
+  get store(): OpenedStore | null {
+    return this.#store
+  }
+
+  get storeError(): string | null {
+    return this.#storeError
+  }
+
+  get info(): AppInfo | null {
+    return this.#info
+  }
+
+  get canPickFiles(): boolean {
+    return this.#info?.canPickFiles ?? false
+  }
+
+  get isShortcutsOpen(): boolean {
+    return this.#isShortcutsOpen
+  }
+
+  async start(): Promise<void> {
+    void this.#loadInfo()
+    try {
+      const store = await openDatabase()
+      this.#store = store
+      this.#sync = new ProjectionSync(store.db, { isReadOnly: store.isReadOnly })
+    } catch (error) {
+      this.#storeError = error instanceof Error ? error.message : String(error)
+    }
+    await this.projects.start()
+  }
+
+  /** Views other than the start screen need an open project; without one they fall back to it. */
+  go(view: View): void {
+    this.#view = view !== 'projects' && this.projects.current === null ? 'projects' : view
+  }
+
+  toggleShortcuts(isOpen = !this.#isShortcutsOpen): void {
+    this.#isShortcutsOpen = isOpen
+  }
+
+  async openProject(projectId: string): Promise<void> {
+    const store = this.#store
+    const sync = this.#sync
+    if (store === null || sync === null) {
+      this.notifications.error(this.#storeError ?? 'Winnow is still opening its local database. Try again.')
+      return
+    }
+    if (this.projects.current?.id !== projectId) this.closeProject()
+    try {
+      await this.projects.open(projectId)
+    } catch (error) {
+      this.notifications.failure('Could not open the project', error)
+      return
+    }
+    this.#view = 'browse'
+    this.batches.open(store.db, projectId)
+    this.browse.open(store.db, projectId)
+    void this.#watchJobs(projectId)
+    // Every page it applies bumps sync.version, which App.svelte turns into storeChanged().
+    await sync.open(projectId)
+  }
+
+  closeProject(): void {
+    this.#sync?.close()
+    this.jobs.close()
+    this.browse.close()
+    this.batches.close()
+    this.importWizard.reset()
+    this.projects.close()
+    this.#view = 'projects'
+  }
+
+  async deleteProject(projectId: string, confirmName: string): Promise<void> {
+    if (this.projects.current?.id === projectId) this.closeProject()
+    await this.projects.delete(projectId, confirmName)
+  }
+
+  /** The projection applied more of the log: every view that reads the store re-queries. */
+  storeChanged(): void {
+    void this.batches.refresh()
+    this.browse.storeChanged()
+  }
+
+  #jobSettled(job: JobSnapshot): void {
+    const counts = importCounts.safeParse(job.result)
+    if (job.status === 'done' && counts.success) {
+      const { imported, duplicates, rejected } = counts.data
+      this.notifications.success(
+        `${job.title}: ${formatCount(imported)} imported, ${formatCount(duplicates)} duplicates skipped, ` +
+          `${formatCount(rejected)} rejected.`,
+      )
+    } else if (job.status === 'done') this.notifications.success(`${job.title}: done.`)
+    else if (job.status === 'cancelled') this.notifications.info(`${job.title}: cancelled.`)
+    else this.notifications.error(`${job.title}: ${job.status}.${job.error ? ` ${job.error}` : ''}`)
+  }
+
+  async #watchJobs(projectId: string): Promise<void> {
+    await this.jobs.open(projectId)
+    const running = this.jobs.active.find((job) => job.kind === 'import')
+    if (running) this.importWizard.watch(running)
+  }
+
+  async #loadInfo(): Promise<void> {
+    try {
+      this.#info = await api['app.info']({})
+    } catch {
+      // Without app.info the UI still works: no Browse… button, no version in the footer.
+    }
+  }
+}
+
+const [getApp, setApp] = createContext<AppState>()
+export { getApp, setApp }

@@ -1,0 +1,246 @@
+// Keeps the store's projection of the open project level with main's project log: on open it compares the
+// sentinel with the log head (rebuilding after a wipe and saying so), then pulls pages as events are
+// appended. Views re-query when `version` changes.
+import type { Api } from '@shared/ipc/contract'
+import type { LogEvent, LogHead } from '@shared/domain/log-events'
+import {
+  api as defaultApi,
+  onEvent as defaultOnEvent,
+  onReconnect as defaultOnReconnect,
+  type OnEvent,
+} from '../lib/api'
+import type { WinnowDb } from '../db/database'
+import { applyEvents as defaultApplyEvents, clearProject } from '../db/projection'
+import { assessStore, describeRebuild, type StoreReason } from '../db/recovery'
+import { countSampleRows } from '../db/repos/samples.repo'
+import { getSentinel } from '../db/repos/sentinel.repo'
+
+export type SyncStatus = 'idle' | 'syncing' | 'rebuilding' | 'error'
+
+export interface SyncProgress {
+  /** Events applied since this sync began. */
+  applied: number
+  /** Events the log held beyond the store when this sync began (grows if the log does). */
+  target: number
+}
+
+export type LogApi = Pick<Api, 'log.head' | 'log.read'>
+
+export interface ProjectionSyncDeps {
+  api?: LogApi
+  onEvent?: OnEvent
+  onReconnect?: (listener: () => void) => () => void
+  /** Test seam: the projection's applier (a deliberately broken one must make the rebuild tests fail). */
+  applyEvents?: typeof defaultApplyEvents
+  /** A store written by a newer Winnow is shown as it is and never written. */
+  isReadOnly?: boolean
+  pageBytes?: number
+}
+
+type PassOutcome = 'done' | 'reassess'
+
+/** Consecutive rebuild/gap retries before giving up, so a log that keeps changing cannot spin forever. */
+const maxReassessments = 3
+
+export class ProjectionSync {
+  #status = $state<SyncStatus>('idle')
+  #progress = $state.raw<SyncProgress>({ applied: 0, target: 0 })
+  #notice = $state<string | null>(null)
+  #error = $state<string | null>(null)
+  #version = $state(0)
+  #projectId = $state<string | null>(null)
+
+  readonly #db: WinnowDb
+  readonly #api: LogApi
+  readonly #onEvent: OnEvent
+  readonly #onReconnect: (listener: () => void) => () => void
+  readonly #apply: typeof defaultApplyEvents
+  readonly #isReadOnly: boolean
+  readonly #pageBytes: number
+
+  /** Bumped by open/close so a loop for an earlier project stops at its next step. */
+  #generation = 0
+  #loop: Promise<void> | null = null
+  #isPullRequested = false
+  #appliedSeq = 0
+  #rebuildReason: StoreReason | null = null
+  #unsubscribe: Array<() => void> = []
+
+  constructor(db: WinnowDb, deps: ProjectionSyncDeps = {}) {
+    this.#db = db
+    this.#api = deps.api ?? defaultApi
+    this.#onEvent = deps.onEvent ?? defaultOnEvent
+    this.#onReconnect = deps.onReconnect ?? defaultOnReconnect
+    this.#apply = deps.applyEvents ?? defaultApplyEvents
+    this.#isReadOnly = deps.isReadOnly ?? false
+    this.#pageBytes = deps.pageBytes ?? 8 * 1024 * 1024
+  }
+
+  get status(): SyncStatus {
+    return this.#status
+  }
+
+  get progress(): SyncProgress {
+    return this.#progress
+  }
+
+  /** A sentence for the person after a rebuild (e.g. after Chromium discarded the store), until dismissed. */
+  get notice(): string | null {
+    return this.#notice
+  }
+
+  get error(): string | null {
+    return this.#error
+  }
+
+  /** Incremented after every change to the store, so views know to re-query. */
+  get version(): number {
+    return this.#version
+  }
+
+  get projectId(): string | null {
+    return this.#projectId
+  }
+
+  /** Resolves once the store holds everything the log held when it was asked; failures land in `error`. */
+  async open(projectId: string): Promise<void> {
+    this.close()
+    const generation = this.#generation
+    await this.#loop // a previous project's loop finishes its current page before this one starts
+    if (generation !== this.#generation) return // superseded by a later open or close
+    this.#projectId = projectId
+    this.#notice = null
+    this.#error = null
+    if (this.#isReadOnly) return
+    // Subscribe before reading the head, so an append in between schedules another pass instead of being lost.
+    this.#unsubscribe = [
+      this.#onEvent('log.appended', (payload) => {
+        if (payload.projectId === projectId && payload.head.lastSeq > this.#appliedSeq)
+          this.#requestPull(generation)
+      }),
+      this.#onReconnect(() => this.#requestPull(generation)),
+    ]
+    this.#loop = this.#run(generation, projectId, true)
+    await this.#loop
+  }
+
+  dismissNotice(): void {
+    this.#notice = null
+  }
+
+  close(): void {
+    this.#generation += 1
+    for (const unsubscribe of this.#unsubscribe) unsubscribe()
+    this.#unsubscribe = []
+    this.#projectId = null
+    this.#status = 'idle'
+    this.#isPullRequested = false
+    this.#rebuildReason = null
+  }
+
+  #requestPull(generation: number): void {
+    if (generation !== this.#generation || this.#projectId === null) return
+    // One loop at a time: a notification during a pass asks for exactly one more pass.
+    if (this.#loop !== null) {
+      this.#isPullRequested = true
+      return
+    }
+    this.#loop = this.#run(generation, this.#projectId, false)
+  }
+
+  async #run(generation: number, projectId: string, assess: boolean): Promise<void> {
+    let mustAssess = assess
+    let reassessments = 0
+    try {
+      do {
+        this.#isPullRequested = false
+        const outcome = await this.#pass(generation, projectId, mustAssess)
+        mustAssess = outcome === 'reassess'
+        if (mustAssess && ++reassessments > maxReassessments) {
+          throw new Error('the project log kept changing while Winnow was reading it')
+        }
+      } while ((mustAssess || this.#isPullRequested) && generation === this.#generation)
+      if (generation === this.#generation) {
+        this.#status = 'idle'
+        this.#error = null
+      }
+    } catch (error) {
+      if (generation !== this.#generation) return
+      this.#status = 'error'
+      const detail = error instanceof Error ? error.message : String(error)
+      this.#error = `Winnow could not bring this project's local database up to date with its log: ${detail}`
+    } finally {
+      if (generation === this.#generation) this.#loop = null
+    }
+  }
+
+  /** One pass: optionally assess (and clear for a rebuild), then pull pages until the log's end. */
+  async #pass(generation: number, projectId: string, assess: boolean): Promise<PassOutcome> {
+    const db = this.#db
+    this.#status = 'syncing'
+    if (assess) {
+      const head = await this.#api['log.head']({ projectId })
+      const sentinel = (await getSentinel(db, projectId)) ?? null
+      const actualSampleCount = await countSampleRows(db, projectId)
+      const { action, reason } = assessStore({ sentinel, actualSampleCount, head })
+      if (generation !== this.#generation) return 'done'
+      if (action === 'none') {
+        this.#appliedSeq = head.lastSeq
+        return 'done'
+      }
+      if (action === 'rebuild') {
+        this.#status = 'rebuilding'
+        // Kept across passes: if the log changes mid-rebuild, the pass that finishes it still says so.
+        this.#rebuildReason = reason
+        await clearProject(db, projectId)
+        this.#version += 1
+      }
+    }
+
+    const sentinel = await getSentinel(db, projectId)
+    const fromSeq = sentinel?.lastSeq ?? 0
+    this.#appliedSeq = fromSeq
+    this.#progress = { applied: 0, target: 0 }
+    const read = (afterSeq: number) =>
+      this.#api['log.read']({ projectId, afterSeq, maxBytes: this.#pageBytes })
+    let next = read(fromSeq)
+    for (;;) {
+      const page = await next
+      if (generation !== this.#generation) return 'done'
+      if (sentinel && page.head.logId !== sentinel.logId) return 'reassess' // the log was replaced under us
+      const last: LogEvent | undefined = page.events.at(-1)
+      this.#progress = { applied: this.#progress.applied, target: Math.max(0, page.head.lastSeq - fromSeq) }
+      if (last === undefined) break
+      const hasMore = last.seq < page.head.lastSeq
+      // Pipelining: fetch the next page while this one is written. A failed prefetch is reported when awaited.
+      if (hasMore) {
+        next = read(last.seq)
+        next.catch(() => undefined)
+      }
+      const outcome = await this.#applyPage(projectId, page.events, page.head)
+      if (outcome === 'reassess') return 'reassess'
+      this.#appliedSeq = last.seq
+      this.#progress = { applied: last.seq - fromSeq, target: this.#progress.target }
+      this.#version += 1
+      if (!hasMore || generation !== this.#generation) break
+    }
+    if (this.#rebuildReason !== null && generation === this.#generation) {
+      const restored = (await getSentinel(db, projectId))?.sampleCount ?? 0
+      this.#notice = describeRebuild(this.#rebuildReason, restored)
+      this.#rebuildReason = null
+    }
+    return 'done'
+  }
+
+  async #applyPage(projectId: string, events: LogEvent[], head: LogHead): Promise<PassOutcome> {
+    try {
+      await this.#apply(this.#db, projectId, events, head)
+      return 'done'
+    } catch (error) {
+      // Another window may have rebuilt or advanced the store meanwhile: look again rather than fail.
+      const name = error instanceof Error ? error.name : ''
+      if (name === 'ProjectionGapError' || name === 'ProjectionLogMismatchError') return 'reassess'
+      throw error
+    }
+  }
+}

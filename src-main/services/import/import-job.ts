@@ -27,7 +27,9 @@ export interface ImportParams {
 }
 
 interface ImportCheckpoint {
-  line: number
+  /** Byte offset of the last unit whose sample is on disk: unique and increasing, unlike line numbers
+   * (a minified JSON array is all on line 1). */
+  byteOffset: number
   counts: ImportCounts
 }
 
@@ -87,7 +89,7 @@ async function runImport(
   const counts: ImportCounts = resume
     ? { ...resume.counts }
     : { read: 0, imported: 0, duplicates: 0, rejected: 0 }
-  const skipThrough = resume?.line ?? 0
+  const skipThrough = resume?.byteOffset ?? -1
 
   await registry.append(projectId, [
     { kind: 'import.batchStarted', data: { batchId, fileName, sizeBytes, spec } },
@@ -100,26 +102,30 @@ async function runImport(
   const pendingHashes = new Set<string>()
   const inFlight: Promise<void>[] = []
   let lastCheckpointAt = Date.now()
-  let lastFlushedLine = skipThrough
+  let lastFlushedOffset = skipThrough
+  let batchLastOffset = skipThrough
 
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return
     const samples = batch
-    const lastLine = samples[samples.length - 1]!.line
+    const lastOffset = batchLastOffset
     batch = []
     batchBytes = 0
     const appended = registry.append(projectId, [{ kind: 'samples.imported', data: { batchId, samples } }])
     inFlight.push(
       appended.then(() => {
         for (const sample of samples) pendingHashes.delete(sample.contentHash)
-        lastFlushedLine = Math.max(lastFlushedLine, lastLine)
+        lastFlushedOffset = Math.max(lastFlushedOffset, lastOffset)
       }),
     )
     while (inFlight.length >= maxAppendsInFlight) await inFlight.shift()
     if (Date.now() - lastCheckpointAt > checkpointEveryMs) {
       await Promise.all(inFlight.splice(0))
       lastCheckpointAt = Date.now()
-      await context.checkpoint({ line: lastFlushedLine, counts: { ...counts } } satisfies ImportCheckpoint)
+      await context.checkpoint({
+        byteOffset: lastFlushedOffset,
+        counts: { ...counts },
+      } satisfies ImportCheckpoint)
     }
   }
 
@@ -143,7 +149,8 @@ async function runImport(
       },
     })
     for await (const item of items) {
-      if (item.location.line <= skipThrough) continue
+      if (item.location.byteOffset <= skipThrough) continue
+      batchLastOffset = item.location.byteOffset
       counts.read++
       if (item.kind === 'error') {
         await reject(item.location.line, item.reason)

@@ -99,6 +99,13 @@ export function applyEvents(
 /** Deletes a project's rows and its sentinel together, so a rebuild starts from a store that claims nothing. */
 export function clearProject(db: WinnowDb, projectId: string): Promise<void> {
   return db.transaction('rw', projectionTables(db), async () => {
+    // Deleting by index range visits every row (about a minute for 100k rows in Chromium here). When no other
+    // project has a sentinel, any other rows are orphans from a partial loss anyway: empty the tables instead.
+    const isOnlyProject = (await db.sentinel.filter((row) => row.projectId !== projectId).count()) === 0
+    if (isOnlyProject) {
+      for (const table of projectionTables(db)) await table.clear()
+      return
+    }
     await deleteProjectSamples(db, projectId)
     await deleteProjectBatches(db, projectId)
     await deleteProjectJobs(db, projectId)

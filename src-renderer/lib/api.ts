@@ -42,7 +42,16 @@ const droppedMessage =
 export function electronTransport(windowApi: WindowApi, state: ConnectionState = connection): Transport {
   state.markConnected('electron')
   return {
-    invoke: (channel, payload) => windowApi.invoke(channel, payload),
+    // The preload promises never to reject; should Electron's IPC itself fail, still answer an envelope.
+    invoke: (channel, payload) =>
+      windowApi
+        .invoke(channel, payload)
+        .catch((error: unknown) =>
+          fail(
+            'internal',
+            `Winnow's background service did not answer: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        ),
     on: (event, listener) => windowApi.on(event, (_name, payload) => listener(payload)),
     onReconnect: () => () => undefined, // Electron IPC does not drop
   }
@@ -141,7 +150,12 @@ export function loopbackTransport(options: LoopbackOptions): Transport {
       const socket = current
       return new Promise((resolve) => {
         pending.set(id, resolve)
-        socket.send(JSON.stringify({ id, channel, payload }))
+        try {
+          socket.send(JSON.stringify({ id, channel, payload }))
+        } catch {
+          pending.delete(id)
+          resolve(fail('unavailable', lostConnectionMessage))
+        }
       })
     },
     on(event, listener) {

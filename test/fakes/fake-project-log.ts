@@ -104,6 +104,8 @@ export class FakeProjectLog {
   }
 
   #checkProject(projectId: string): Promise<void> {
-    return projectId === this.projectId ? Promise.resolve() : Promise.reject(new Error(`unknown project ${projectId}`))
+    return projectId === this.projectId
+      ? Promise.resolve()
+      : Promise.reject(new Error(`unknown project ${projectId}`))
   }
 }

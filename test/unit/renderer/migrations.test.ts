@@ -1,0 +1,178 @@
+// R5: schema versions are numbered files without gaps; an empty store gets every table and index; a store
+// written by every released version upgrades with its rows intact; a newer app's store opens read-only.
+import 'fake-indexeddb/auto'
+import { readdirSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import {
+  openDatabase,
+  ReadOnlyStoreError,
+  StoreOpenError,
+  type Migration,
+  type StoreFactory,
+} from '../../../src-renderer/db/database'
+import { currentSchemaVersion, migrations } from '../../../src-renderer/db/migrations/index'
+import { assessStore } from '../../../src-renderer/db/recovery'
+import { countSampleRows, noSampleFilter, pageSamples } from '../../../src-renderer/db/repos/samples.repo'
+import { getSentinel } from '../../../src-renderer/db/repos/sentinel.repo'
+import {
+  readRawSchema,
+  readRawStore,
+  v1Head,
+  v1NativeVersion,
+  v1ProjectId,
+  v1Rows,
+  v1Stores,
+  writeStoreV1,
+} from '../../fixtures/store-v1'
+
+const migrationsDir = join(import.meta.dirname, '../../../src-renderer/db/migrations')
+const uniqueName = (): string => `winnow-test-${randomUUID()}`
+
+describe('numbered migrations', () => {
+  const files = readdirSync(migrationsDir)
+    .filter((file) => file !== 'index.ts')
+    .sort()
+
+  it('are files NNN-name.ts numbered 1, 2, 3… without gaps, each declaring its own number', async () => {
+    expect(files.length).toBeGreaterThan(0)
+    for (const [position, file] of files.entries()) {
+      const match = /^(\d{3})-[a-z0-9-]+\.ts$/.exec(file)
+      expect(match, file).not.toBeNull()
+      expect(Number(match?.[1]), file).toBe(position + 1)
+      const module = (await import(join(migrationsDir, file))) as { migration: Migration }
+      expect(module.migration.version, file).toBe(position + 1)
+      expect(migrations[position], `${file} is listed in migrations/index.ts in order`).toBe(module.migration)
+    }
+    expect(migrations).toHaveLength(files.length)
+    expect(currentSchemaVersion).toBe(files.length)
+  })
+})
+
+describe('opening the store', () => {
+  it('creates every table and index in an empty database, and says it was created fresh', async () => {
+    const name = uniqueName()
+    const store = await openDatabase(name)
+    expect(store.storeCreatedFresh).toBe(true)
+    expect(store.isReadOnly).toBe(false)
+    expect(store.message).toBeNull()
+    expect(store.installedVersion).toBe(currentSchemaVersion)
+    store.db.close()
+
+    const schema = await readRawSchema(indexedDB, name)
+    expect(schema.version).toBe(currentSchemaVersion * 10)
+    // The released v1 layout, written out independently of the migration files.
+    for (const [storeName, { keyPath, indexes }] of Object.entries(v1Stores)) {
+      expect(schema.stores[storeName]?.keyPath, storeName).toBe(keyPath)
+      for (const index of indexes) {
+        expect(
+          schema.stores[storeName]?.indexes[`[${index.join('+')}]`],
+          `${storeName} ${index.join('+')}`,
+        ).toEqual(index)
+      }
+    }
+
+    const again = await openDatabase(name)
+    expect(again.storeCreatedFresh).toBe(false)
+    again.db.close()
+  })
+
+  it('opens a v1 store with rows and keeps every row, with the sentinel matching the rows', async () => {
+    const name = uniqueName()
+    await writeStoreV1(indexedDB, name)
+    const store = await openDatabase(name)
+    expect(store.storeCreatedFresh).toBe(false)
+    expect(store.isReadOnly).toBe(false)
+    const { db } = store
+
+    // With only v1 released, "upgrade to current" is "reopen unchanged"; a v2 must keep these assertions.
+    expect(await db.projects.toArray()).toEqual(v1Rows.projects)
+    expect(await db.samples.toArray()).toEqual(v1Rows.samples)
+    expect(await db.importBatches.toArray()).toEqual(v1Rows.importBatches)
+    expect(await db.jobs.toArray()).toEqual(v1Rows.jobs)
+    expect(await db.sentinel.toArray()).toEqual(v1Rows.sentinel)
+
+    // Invariants: the sentinel describes the rows, the indexes answer, and start-up would not rebuild.
+    const sentinel = (await getSentinel(db, v1ProjectId)) ?? null
+    const actualSampleCount = await countSampleRows(db, v1ProjectId)
+    expect(actualSampleCount).toBe(sentinel?.sampleCount)
+    expect(assessStore({ sentinel, actualSampleCount, head: v1Head })).toEqual({
+      action: 'none',
+      reason: null,
+    })
+    const page = await pageSamples(db, v1ProjectId, { origin: 'human', batchId: null }, 0, 10)
+    expect(page.map((row) => row.ord)).toEqual([1, 2, 3])
+    db.close()
+
+    const schema = await readRawSchema(indexedDB, name)
+    expect(schema.version).toBe(currentSchemaVersion * 10)
+  })
+
+  it('opens a store written by a newer Winnow read-only, with a clear message, without changing or deleting it', async () => {
+    const name = uniqueName()
+    const newerNative = (currentSchemaVersion + 1) * 10
+    // A newer app that added a table and dropped an index this version declares: Dexie alone would "patch" it.
+    await writeStoreV1(indexedDB, name, {
+      nativeVersion: newerNative,
+      extraStores: ['decisions'],
+      dropIndex: { store: 'samples', index: '[projectId+origin+ord]' },
+    })
+    const before = await readRawSchema(indexedDB, name)
+
+    const store = await openDatabase(name)
+    expect(store.isReadOnly).toBe(true)
+    expect(store.installedVersion).toBe(currentSchemaVersion + 1)
+    expect(store.message).toMatch(/newer version of Winnow/)
+    expect(store.message).toMatch(/read-only/)
+    // Reads work…
+    expect(await store.db.samples.count()).toBe(v1Rows.samples.length)
+    const page = await pageSamples(store.db, v1ProjectId, noSampleFilter, 0, 10)
+    expect(page.map((row) => row.ord)).toEqual([1, 2, 3, 4, 5])
+    // …writes are refused.
+    await expect(store.db.samples.put({ ...v1Rows.samples[0]!, text: 'changed' })).rejects.toBeInstanceOf(
+      ReadOnlyStoreError,
+    )
+    await expect(store.db.sentinel.delete(v1ProjectId)).rejects.toBeInstanceOf(ReadOnlyStoreError)
+    store.db.close()
+
+    expect(await readRawSchema(indexedDB, name)).toEqual(before)
+    expect(await readRawStore(indexedDB, name, 'samples')).toEqual(v1Rows.samples)
+  })
+
+  it('surfaces a failure to open with its cause, and a full disk as storage-full', async () => {
+    const failing = (error: Error): StoreFactory => ({
+      indexedDB: new Proxy(indexedDB, {
+        get(target, property) {
+          if (property === 'open') {
+            return () => {
+              throw error
+            }
+          }
+          const value: unknown = Reflect.get(target, property)
+          return typeof value === 'function' ? (value as () => unknown).bind(target) : value
+        },
+      }),
+      IDBKeyRange,
+    })
+
+    const broken = new Error('Internal error opening backing store for indexedDB.open.')
+    const failure = await openDatabase(uniqueName(), failing(broken)).catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(StoreOpenError)
+    expect((failure as StoreOpenError).code).toBe('open-failed')
+    expect((failure as StoreOpenError).message).toMatch(
+      /could not open its local database: Internal error opening/,
+    )
+    expect((failure as StoreOpenError).cause).toBeDefined()
+
+    const full = new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+    const quota = await openDatabase(uniqueName(), failing(full)).catch((error: unknown) => error)
+    expect(quota).toBeInstanceOf(StoreOpenError)
+    expect((quota as StoreOpenError).code).toBe('storage-full')
+    expect((quota as StoreOpenError).message).toMatch(/full/)
+  })
+
+  it('writes the v1 fixture at the native version Dexie uses for schema 1', () => {
+    expect(v1NativeVersion).toBe(migrations[0]!.version * 10)
+  })
+})

@@ -52,8 +52,8 @@ describe('import through the UI', () => {
     expect(listed.every((text) => /:\d+: \S/.test(text))).toBe(true)
 
     expect(await browseCount(page, 9_900)).toBe(9_900)
-    const polluted = await page.evaluate(() => ({}))
-    expect(polluted.polluted).toBeUndefined()
+    // Records with a __proto__ key were imported and shown: no object in the page gained a prototype property.
+    expect(await page.evaluate(() => 'polluted' in Object.prototype)).toBe(false)
   })
 
   it('adds nothing when the same file is imported again', async () => {

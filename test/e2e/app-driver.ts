@@ -28,6 +28,9 @@ export async function importFile(
   options: { textField?: string; idField?: string; origin?: 'human' | 'model' | 'unknown' } = {},
 ): Promise<ImportSummary> {
   await page.getByTestId('nav-import').click()
+  // After an import the screen shows its summary until the user asks for another file.
+  const another = page.getByTestId('import-another')
+  if (await another.isVisible()) await another.click()
   await page.getByTestId('import-path').fill(path)
   await page.getByTestId('import-preview').click()
   await page.getByTestId('text-field').waitFor()
@@ -38,6 +41,9 @@ export async function importFile(
   const summary = page.getByTestId('import-summary')
   await summary.waitFor({ timeout: 180_000 })
   const read = async (id: string): Promise<number> => Number(await summary.getByTestId(id).textContent())
+  // The error list is read from the store, which catches up with the log just after the summary appears.
+  const rejected = await read('summary-rejected')
+  if (rejected > 0) await page.getByTestId('import-error').nth(Math.min(rejected, 200) - 1).waitFor({ timeout: 60_000 })
   return {
     imported: await read('summary-imported'),
     duplicates: await read('summary-duplicates'),

@@ -131,10 +131,36 @@ const newerStoreMessage =
   "Winnow's local database was written by a newer version of Winnow. This version shows it read-only and " +
   'will not change it; update Winnow to work on your projects again.'
 
+/**
+ * Opens the store. When Chromium finds its LevelDB backing store corrupt (e.g. after a crash), the first open
+ * fails with "Internal error opening backing store" and Chromium discards the origin's data; the next open
+ * then succeeds on an empty store, which the projection rebuilds from the project log. So an UnknownError is
+ * retried a few times before it is reported.
+ */
 export async function openDatabase(
   name = 'winnow',
   factory: StoreFactory = defaultFactory(),
+  retryDelaysMs: readonly number[] = [200, 1000, 3000],
 ): Promise<OpenedStore> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openOnce(name, factory)
+    } catch (error) {
+      const delay = retryDelaysMs[attempt]
+      if (!(error instanceof StoreOpenError) || !isBackingStoreFailure(error) || delay === undefined)
+        throw error
+      await new Promise((resolve) => setTimeout(resolve, delay))
+    }
+  }
+}
+
+function isBackingStoreFailure(error: StoreOpenError): boolean {
+  const cause: unknown = error.cause
+  const inner: unknown = cause instanceof Error ? (Reflect.get(cause, 'inner') ?? cause) : cause
+  return (inner instanceof Error || inner instanceof DOMException) && inner.name === 'UnknownError'
+}
+
+async function openOnce(name: string, factory: StoreFactory): Promise<OpenedStore> {
   let dataLoss: DataLossReport | null = null
   const probed: StoreFactory = {
     ...factory,

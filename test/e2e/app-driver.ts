@@ -43,7 +43,11 @@ export async function importFile(
   const read = async (id: string): Promise<number> => Number(await summary.getByTestId(id).textContent())
   // The error list is read from the store, which catches up with the log just after the summary appears.
   const rejected = await read('summary-rejected')
-  if (rejected > 0) await page.getByTestId('import-error').nth(Math.min(rejected, 200) - 1).waitFor({ timeout: 60_000 })
+  if (rejected > 0)
+    await page
+      .getByTestId('import-error')
+      .nth(Math.min(rejected, 200) - 1)
+      .waitFor({ timeout: 60_000 })
   return {
     imported: await read('summary-imported'),
     duplicates: await read('summary-duplicates'),

@@ -10,6 +10,14 @@ import { writeDamagedJsonl } from '../factories/corpus-files'
 
 const project = 'Rebuild bar'
 
+/**
+ * Seven bytes that LevelDB's log reader takes for a complete record header (CRC, length 0, type "full")
+ * whose checksum does not match: a corruption it reports, not a torn tail it forgives. Chromium then
+ * discards the origin's IndexedDB. Arbitrary text would read as a record longer than the file, which
+ * LevelDB treats as a writer that died mid-record and silently ignores.
+ */
+const walRecordWithBadChecksum = Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x00, 0x01])
+
 describe('rebuilding the store from the project log', () => {
   let work: string
   let port: number
@@ -63,7 +71,7 @@ describe('rebuilding the store from the project log', () => {
     expect(leveldb).toBeDefined()
     const logs = (await readdir(join(indexedDbDir(), leveldb!))).filter((name) => name.endsWith('.log'))
     expect(logs.length).toBeGreaterThan(0)
-    for (const log of logs) await appendFile(join(indexedDbDir(), leveldb!, log), Buffer.from('garbage'))
+    for (const log of logs) await appendFile(join(indexedDbDir(), leveldb!, log), walRecordWithBadChecksum)
     const first = await startAndCheck()
     const second = await startAndCheck()
     // Chromium discards the origin's data on one of the two starts; the app must notice on that start.

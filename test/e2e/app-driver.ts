@@ -28,7 +28,11 @@ export interface ImportChoices {
   origin?: 'human' | 'model' | 'unknown'
 }
 
-export async function importFile(page: Page, path: string, choices: ImportChoices = {}): Promise<ImportSummary> {
+export async function importFile(
+  page: Page,
+  path: string,
+  choices: ImportChoices = {},
+): Promise<ImportSummary> {
   await prepareImport(page, path, choices)
   return startImport(page)
 }

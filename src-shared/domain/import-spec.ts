@@ -56,5 +56,13 @@ export const importCounts = z.object({
 })
 export type ImportCounts = z.infer<typeof importCounts>
 
+/** A point in an import: the last unit handled (byte offset, unique and increasing), its line, the counts. */
+export const importProgressMark = z.object({
+  byteOffset: z.number().int().min(-1),
+  line: z.number().int().nonnegative(),
+  counts: importCounts,
+})
+export type ImportProgressMark = z.infer<typeof importProgressMark>
+
 /** At most this many errors travel in the log and the store; the full list is in the batch's error file. */
 export const maxStoredErrors = 10_000

@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import { projectSettings } from './project'
 import { sampleRecord } from './sample'
-import { importCounts, importError, importSpec } from './import-spec'
+import { importCounts, importError, importProgressMark, importSpec } from './import-spec'
 import { jobSnapshot } from '../jobs/job'
 
 export const logEventPayloads = {
@@ -16,7 +16,12 @@ export const logEventPayloads = {
     sizeBytes: z.number().int().nonnegative(),
     spec: importSpec,
   }),
-  'samples.imported': z.object({ batchId: z.string(), samples: z.array(sampleRecord) }),
+  'samples.imported': z.object({
+    batchId: z.string(),
+    samples: z.array(sampleRecord),
+    /** How far through the file this batch reaches, and the counts so far: an exact resume point. */
+    through: importProgressMark.optional(),
+  }),
   'import.batchFinished': z.object({
     batchId: z.string(),
     status: z.enum(['done', 'failed', 'cancelled', 'interrupted']),

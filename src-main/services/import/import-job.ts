@@ -10,6 +10,7 @@ import {
   maxStoredErrors,
   type ImportCounts,
   type ImportError,
+  type ImportProgressMark,
   type ImportSpec,
 } from '@shared/domain/import-spec'
 import { depthForOrigin, type SampleRecord } from '@shared/domain/sample'
@@ -19,6 +20,7 @@ import type { ProjectRegistry } from '../projects/project-registry'
 import { parseFile } from './parsers/index'
 import { recordToSample } from './record-to-sample'
 import { uuidv7 } from '../../log/uuidv7'
+import { writeFileAtomic } from '../../fs/atomic-write'
 
 export interface ImportParams {
   projectId: string
@@ -26,17 +28,19 @@ export interface ImportParams {
   spec: ImportSpec
 }
 
-interface ImportCheckpoint {
-  /** Byte offset of the last unit whose sample is on disk: unique and increasing, unlike line numbers
-   * (a minified JSON array is all on line 1). */
-  byteOffset: number
-  counts: ImportCounts
-}
+/**
+ * Where an import stands. Byte offsets, not lines, mark the place: they are unique and increasing (a minified
+ * JSON array is all on line 1). Every samples.imported event carries one, so a resumed import goes on exactly
+ * after the last batch that reached the log; the job's checkpoint repeats it for the jobs panel.
+ */
+type ImportCheckpoint = ImportProgressMark
 
 const batchMaxSamples = 1000
 const batchMaxBytes = 1024 * 1024
 const maxAppendsInFlight = 3
+// A resume point every few seconds or every 20 batches, whichever comes first: little to redo after a crash.
 const checkpointEveryMs = 3000
+const checkpointEveryBatches = 20
 
 export const errorFilePath = (projectFolder: string, batchId: string): string =>
   join(projectFolder, 'imports', `${batchId}.errors.txt`)
@@ -54,7 +58,9 @@ export function createImportWorker(registry: ProjectRegistry): JobWorker<ImportP
     },
     async onInterrupted(job: JobSnapshot) {
       const params = job.params as ImportParams
-      const checkpoint = job.checkpoint as ImportCheckpoint | null
+      const state = await registry.state(params.projectId)
+      const checkpoint =
+        state.batches.get(params.batchId)?.through ?? (job.checkpoint as ImportCheckpoint | null)
       await registry.append(params.projectId, [
         {
           kind: 'import.batchFinished',
@@ -78,13 +84,14 @@ async function runImport(
   context: JobContext,
 ): Promise<ImportCounts> {
   const { projectId, batchId, spec } = params
-  const resume = context.resumeFrom as ImportCheckpoint | null
   const state = await registry.state(projectId)
+  const resume: ImportCheckpoint | null =
+    context.resumeFrom === null ? null : (state.batches.get(batchId)?.through ?? null)
   const fileName = basename(spec.path)
   const sizeBytes = (await stat(spec.path)).size
   const errorPath = errorFilePath(registry.folder(projectId), batchId)
   await mkdir(join(registry.folder(projectId), 'imports'), { recursive: true })
-  const errors: ImportError[] = resume ? await readStoredErrors(errorPath) : []
+  const errors: ImportError[] = resume ? await keepErrorsThrough(errorPath, resume.line) : []
   const errorFile = createWriteStream(errorPath, { flags: resume ? 'a' : 'w' })
   const counts: ImportCounts = resume
     ? { ...resume.counts }
@@ -102,30 +109,35 @@ async function runImport(
   const pendingHashes = new Set<string>()
   const inFlight: Promise<void>[] = []
   let lastCheckpointAt = Date.now()
-  let lastFlushedOffset = skipThrough
-  let batchLastOffset = skipThrough
+  let batchesSinceCheckpoint = 0
+  let lastMark: ImportCheckpoint = resume ?? { byteOffset: -1, line: 0, counts: { ...counts } }
+  let currentOffset = skipThrough
+  let currentLine = resume?.line ?? 0
 
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return
     const samples = batch
-    const lastOffset = batchLastOffset
+    const through: ImportCheckpoint = { byteOffset: currentOffset, line: currentLine, counts: { ...counts } }
     batch = []
     batchBytes = 0
-    const appended = registry.append(projectId, [{ kind: 'samples.imported', data: { batchId, samples } }])
+    const appended = registry.append(projectId, [
+      { kind: 'samples.imported', data: { batchId, samples, through } },
+    ])
     inFlight.push(
       appended.then(() => {
         for (const sample of samples) pendingHashes.delete(sample.contentHash)
-        lastFlushedOffset = Math.max(lastFlushedOffset, lastOffset)
+        lastMark = through
       }),
     )
     while (inFlight.length >= maxAppendsInFlight) await inFlight.shift()
-    if (Date.now() - lastCheckpointAt > checkpointEveryMs) {
+    if (
+      ++batchesSinceCheckpoint >= checkpointEveryBatches ||
+      Date.now() - lastCheckpointAt > checkpointEveryMs
+    ) {
+      batchesSinceCheckpoint = 0
       await Promise.all(inFlight.splice(0))
       lastCheckpointAt = Date.now()
-      await context.checkpoint({
-        byteOffset: lastFlushedOffset,
-        counts: { ...counts },
-      } satisfies ImportCheckpoint)
+      await context.checkpoint(lastMark)
     }
   }
 
@@ -150,7 +162,8 @@ async function runImport(
     })
     for await (const item of items) {
       if (item.location.byteOffset <= skipThrough) continue
-      batchLastOffset = item.location.byteOffset
+      currentOffset = item.location.byteOffset
+      currentLine = item.location.line
       counts.read++
       if (item.kind === 'error') {
         await reject(item.location.line, item.reason)
@@ -218,12 +231,17 @@ async function finishBatch(
   ])
 }
 
-async function readStoredErrors(errorPath: string): Promise<ImportError[]> {
+/** On resume: the error file keeps what was found up to the resume point; later lines are found again. */
+async function keepErrorsThrough(errorPath: string, line: number): Promise<ImportError[]> {
   const text = await readFile(errorPath, 'utf8').catch(() => '')
+  const kept: string[] = []
   const errors: ImportError[] = []
-  for (const line of text.split('\n')) {
-    const match = line.match(/^.*?:(\d+): (.*)$/)
-    if (match && errors.length < maxStoredErrors) errors.push({ line: Number(match[1]), reason: match[2]! })
+  for (const entry of text.split('\n')) {
+    const match = entry.match(/^.*?:(\d+): (.*)$/)
+    if (!match || Number(match[1]) > line) continue
+    kept.push(entry)
+    if (errors.length < maxStoredErrors) errors.push({ line: Number(match[1]), reason: match[2]! })
   }
+  await writeFileAtomic(errorPath, kept.map((entry) => `${entry}\n`).join(''))
   return errors
 }

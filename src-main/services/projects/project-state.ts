@@ -2,13 +2,15 @@
 // position, import batches, the last known state of each job, and the content hashes already imported.
 import { readLogEvent, type LogEvent } from '@shared/domain/log-events'
 import { defaultProjectSettings, type ProjectSettings } from '@shared/domain/project'
-import type { ImportCounts } from '@shared/domain/import-spec'
+import type { ImportCounts, ImportProgressMark } from '@shared/domain/import-spec'
 import type { JobSnapshot } from '@shared/jobs/job'
 import { HashSet64 } from '../import/hash-set64'
 
 export interface BatchState {
   status: 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
   counts: ImportCounts | null
+  /** The furthest point whose samples are in the log: where a resumed import goes on. */
+  through: ImportProgressMark | null
 }
 
 export class ProjectState {
@@ -38,7 +40,11 @@ export class ProjectState {
         this.name = event.data.name
         break
       case 'import.batchStarted':
-        this.batches.set(event.data.batchId, { status: 'running', counts: null })
+        this.batches.set(event.data.batchId, {
+          status: 'running',
+          counts: null,
+          through: this.batches.get(event.data.batchId)?.through ?? null,
+        })
         break
       case 'samples.imported':
         for (const sample of event.data.samples) {
@@ -46,9 +52,17 @@ export class ProjectState {
           this.nextOrd = Math.max(this.nextOrd, sample.ord + 1)
         }
         this.sampleCount += event.data.samples.length
+        if (event.data.through) {
+          const batch = this.batches.get(event.data.batchId)
+          if (batch) batch.through = event.data.through
+        }
         break
       case 'import.batchFinished':
-        this.batches.set(event.data.batchId, { status: event.data.status, counts: event.data.counts })
+        this.batches.set(event.data.batchId, {
+          status: event.data.status,
+          counts: event.data.counts,
+          through: this.batches.get(event.data.batchId)?.through ?? null,
+        })
         break
       case 'job.changed':
         this.jobs.set(event.data.job.id, event.data.job)

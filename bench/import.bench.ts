@@ -6,8 +6,9 @@
 import { createWriteStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { once } from 'node:events'
+import type { JobSnapshot } from '@shared/jobs/job'
+import { LoopbackClient } from '../test/e2e/loopback-client'
 import { join } from 'node:path'
-import WebSocket from 'ws'
 import type { Page } from 'playwright-core'
 import { cleanup, freePort, openApp, startHost, tempDir, assertPrerequisites } from '../test/e2e/harness'
 import { browseCount, createProject, prepareImport, startImport } from '../test/e2e/app-driver'
@@ -117,21 +118,6 @@ async function rss(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
 }
 
-async function call(socket: WebSocket, channel: string, payload: unknown): Promise<unknown> {
-  const id = Math.random().toString(36).slice(2)
-  socket.send(JSON.stringify({ id, channel, payload }))
-  for (;;) {
-    const [data] = (await once(socket, 'message')) as [Buffer]
-    const message = JSON.parse(String(data)) as {
-      id?: string
-      result?: { ok: boolean; value?: unknown; error?: unknown }
-    }
-    if (message.id !== id) continue
-    if (!message.result?.ok) throw new Error(JSON.stringify(message.result?.error))
-    return message.result.value
-  }
-}
-
 async function streamBigFile(
   work: string,
 ): Promise<{ bytes: number; rssGrowth: number; seconds: number; imported: number }> {
@@ -140,42 +126,31 @@ async function streamBigFile(
   const host = await startHost(join(work, 'data-b'), await freePort())
   const pid = host.process.pid!
   try {
-    const url = new URL(host.url.replace('http', 'ws').replace('/#token=', '/ipc?token='))
-    const socket = new WebSocket(url, { origin: host.origin })
-    await once(socket, 'open')
-    const project = (await call(socket, 'projects.create', { name: 'big' })) as { id: string }
+    const client = await LoopbackClient.connect(host)
+    const project = await client.call('projects.create', { name: 'big' })
     const baseline = await rss(pid)
     let peak = baseline
     const sampler = setInterval(() => void rss(pid).then((value) => (peak = Math.max(peak, value))), 200)
     const started = performance.now()
     const spec = {
       path: file,
-      format: 'jsonl',
+      format: 'jsonl' as const,
       textField: 'text',
       idField: 'id',
-      origin: { kind: 'declared', value: 'human' },
+      origin: { kind: 'declared' as const, value: 'human' as const },
     }
-    const { jobId } = (await call(socket, 'import.start', { projectId: project.id, spec })) as {
-      jobId: string
-    }
-    let imported = 0
-    for (;;) {
-      const [data] = (await once(socket, 'message')) as [Buffer]
-      const message = JSON.parse(String(data)) as {
-        event?: string
-        payload?: { id: string; status: string; result: { imported: number } }
-      }
-      if (message.event !== 'jobs.changed' || message.payload?.id !== jobId) continue
-      if (message.payload.status === 'done') {
-        imported = message.payload.result.imported
-        break
-      }
-      if (['failed', 'cancelled'].includes(message.payload.status))
-        throw new Error(`import ${message.payload.status}`)
-    }
+    const finished = client.waitFor<JobSnapshot>(
+      'jobs.changed',
+      (job) => ['done', 'failed', 'cancelled'].includes(job.status),
+      3_600_000,
+    )
+    await client.call('import.start', { projectId: project.id, spec })
+    const job = await finished
     clearInterval(sampler)
+    client.close()
+    if (job.status !== 'done') throw new Error(`import ${job.status}: ${job.error}`)
+    const imported = (job.result as { imported: number }).imported
     if (imported !== lines) throw new Error(`imported ${imported} of ${lines} lines`)
-    socket.close()
     return {
       bytes: bigBytes,
       rssGrowth: peak - baseline,

@@ -9,6 +9,7 @@ import { isAllowedExternalUrl } from '@shared/domain/external-links'
 import { createDispatch } from './ipc/dispatch'
 import { attachElectronTransport } from './ipc/electron-transport'
 import { createAppServices, type AppServices, type FilePickers } from './services/app-services'
+import { moveStoreAsideIfRequested, requestStoreMoveAside } from './services/store-quarantine'
 import {
   APP_ENTRY_URL,
   devServerOrigin,
@@ -77,6 +78,9 @@ function createWindow(): void {
 }
 
 async function start(): Promise<void> {
+  // Before any window opens the store: a store the user asked to move aside last time is moved now.
+  const movedTo = await moveStoreAsideIfRequested(app.getPath('userData'))
+  if (movedTo) console.warn(`the unopenable local database was moved aside to ${movedTo}`)
   hardenSession(session.defaultSession, { devOrigin })
   serveRenderer(protocol, rendererDir)
   services = await createAppServices({
@@ -85,6 +89,11 @@ async function start(): Promise<void> {
     transport: 'electron',
     pickers,
     openExternal,
+    moveStoreAside: async (reason) => {
+      await requestStoreMoveAside(app.getPath('userData'), reason)
+      app.relaunch()
+      app.quit()
+    },
   })
   attachElectronTransport(
     ipcMain,

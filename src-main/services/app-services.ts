@@ -22,6 +22,8 @@ export interface AppServicesOptions {
   transport: 'electron' | 'loopback'
   pickers: FilePickers | null
   openExternal: (url: string) => Promise<boolean>
+  /** Electron only: schedule the unopenable store to be moved aside and restart; null where not possible. */
+  moveStoreAside?: ((reason: string) => Promise<void>) | null
 }
 
 export interface AppServices {
@@ -100,6 +102,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       if (!isAllowedExternalUrl(url))
         throw new AppFailure('forbidden', 'Winnow only opens links to known sites.')
       return { opened: await options.openExternal(url) }
+    },
+    'store.moveAside': async ({ reason }) => {
+      if (!options.moveStoreAside) {
+        throw new AppFailure(
+          'unavailable',
+          "The browser preview can't move the browser's database aside: clear this site's data in the browser " +
+            'settings, then reload; Winnow rebuilds it from the project logs.',
+        )
+      }
+      await options.moveStoreAside(reason)
+      return { restarting: true }
     },
   }
 

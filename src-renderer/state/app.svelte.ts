@@ -75,6 +75,15 @@ export class AppState {
     await this.projects.start()
   }
 
+  /** The store cannot be opened even after retries: have main move it aside (never delete it) and restart. */
+  async moveStoreAside(): Promise<void> {
+    try {
+      await api['store.moveAside']({ reason: this.#storeError ?? 'the local database could not be opened' })
+    } catch (error) {
+      this.notifications.failure('Could not move the database aside', error)
+    }
+  }
+
   /** Views other than the start screen need an open project; without one they fall back to it. */
   go(view: View): void {
     this.#view = view !== 'projects' && this.projects.current === null ? 'projects' : view

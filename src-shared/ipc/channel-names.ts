@@ -20,6 +20,7 @@ export const channelNames = [
   'jobs.cancel',
   'jobs.resume',
   'links.openExternal',
+  'store.moveAside',
 ] as const
 
 export const eventNames = ['log.appended', 'jobs.changed', 'projects.changed'] as const

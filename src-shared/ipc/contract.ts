@@ -83,6 +83,11 @@ export const contract = {
     request: z.object({ url: z.string().url().max(2048) }).strict(),
     reply: z.object({ opened: z.boolean() }),
   },
+  'store.moveAside': {
+    // The renderer's database cannot be opened even after retries: move it aside and restart (Electron).
+    request: z.object({ reason: z.string().max(2000) }).strict(),
+    reply: z.object({ restarting: z.boolean() }),
+  },
 } satisfies Record<ChannelName, { request: z.ZodType; reply: z.ZodType }>
 
 export const eventContract = {

@@ -33,4 +33,5 @@ export const validRequests: { [C in ChannelName]: Request<C> } = {
   'jobs.cancel': { jobId: 'job-1' },
   'jobs.resume': { jobId: 'job-1' },
   'links.openExternal': { url: 'https://ollama.com/library' },
+  'store.moveAside': { reason: 'Internal error opening backing store' },
 }

@@ -11,8 +11,10 @@ let electronBinary = null
 try {
   electronBinary = createRequire(import.meta.url)('electron')
 } catch (error) {
-  console.warn(`\nThe Electron binary is not installed (${error.message.split('\n')[0]}).`)
-  console.warn('Reinstall with network access (npm install) to get the desktop window.')
+  console.warn(`\nThe Electron binary is not available (${error.message.split('\n')[0]}).`)
+  console.warn(
+    'Electron downloads it on first start: run `npm start` again with network access for the desktop window.',
+  )
   console.warn('Starting the browser preview instead: open the URL printed below in Chromium or Chrome.\n')
 }
 

@@ -3,7 +3,7 @@
 // with one unterminated quote loses exactly one record.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import {
   assertPrerequisites,
   cleanup,
@@ -68,6 +68,37 @@ describe('import through the UI', () => {
     const listed = await app.page.getByTestId('import-error').allTextContents()
     expect(listed.map((text) => text.trim().split(':')[1])).toEqual(csv.badLines.map(String))
     expect(await browseCount(app.page, 19_899)).toBe(19_899)
+  })
+
+  it('shows hostile text as text: no script runs, no dialog opens, nothing navigates', async () => {
+    const payloads = [
+      '<script>window.__xss = 1</script>',
+      '<img src=x onerror="window.__xss = 2">',
+      '"><svg onload="window.__xss = 3">',
+      'javascript:window.__xss = 4',
+      '{@html "<b>not html</b>"}',
+      'Invoice \u202Etxt.exe',
+    ]
+    const path = join(work, 'hostile.jsonl')
+    await writeFile(
+      path,
+      payloads.map((text, i) => JSON.stringify({ id: `x${i}`, text, note: text })).join('\n'),
+    )
+    let dialogs = 0
+    app.page.on('dialog', (dialog) => {
+      dialogs++
+      void dialog.dismiss()
+    })
+    const summary = await importFile(app.page, path, { textField: 'text', idField: 'id' })
+    expect(summary.imported).toBe(payloads.length)
+    await app.page.getByTestId('nav-browse').click()
+    await app.page.getByTestId('search-input').fill('__xss')
+    await app.page.getByTestId('sample-row').filter({ hasText: 'onerror' }).first().click()
+    await app.page.getByTestId('sample-detail').waitFor()
+    expect(await app.page.getByTestId('sample-text').textContent()).toContain('window.__xss')
+    expect(await app.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
+    expect(dialogs).toBe(0)
+    expect(new URL(app.page.url()).origin).toBe(host.origin)
   })
 
   it('keeps the full error list on disk in the file:line: reason form', async () => {

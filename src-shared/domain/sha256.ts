@@ -14,7 +14,9 @@ const K = new Uint32Array([
 
 type Words8 = [number, number, number, number, number, number, number, number]
 
-const initialState: Words8 = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+const initialState: Words8 = [
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+]
 
 const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n))
 
@@ -35,7 +37,8 @@ export function utf8Encode(text: string): Uint8Array {
     } else if (code >= 0xdc00 && code <= 0xdfff) code = 0xfffd
     if (code < 0x80) bytes.push(code)
     else if (code < 0x800) bytes.push(0xc0 | (code >> 6), 0x80 | (code & 0x3f))
-    else if (code < 0x10000) bytes.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f))
+    else if (code < 0x10000)
+      bytes.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f))
     else
       bytes.push(
         0xf0 | (code >> 18),

@@ -27,10 +27,13 @@ describe('sha256Hex', () => {
 
   it('agrees with node:crypto on arbitrary strings, non-BMP and lone surrogates included', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string()), (text) => {
-        expect(sha256Hex(text)).toBe(nodeSha256(text))
-        expect(Buffer.from(utf8Encode(text)).equals(Buffer.from(text, 'utf8'))).toBe(true)
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string()),
+        (text) => {
+          expect(sha256Hex(text)).toBe(nodeSha256(text))
+          expect(Buffer.from(utf8Encode(text)).equals(Buffer.from(text, 'utf8'))).toBe(true)
+        },
+      ),
       { numRuns: 1000 },
     )
   })

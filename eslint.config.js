@@ -92,6 +92,7 @@ export default tseslint.config(
           paths: [
             gateway('electron', 'index.ts, window.ts, preload.ts and ipc/electron-transport.ts'),
             'dexie',
+            { name: 'ollama', message: 'Only src-main/engines/ollama/ollama-engine.ts imports ollama' },
           ],
           patterns: [{ group: ['**/src-renderer/**'], message: 'Main never imports the renderer.' }],
         },
@@ -107,4 +108,5 @@ export default tseslint.config(
     ],
     rules: { 'no-restricted-imports': 'off' },
   },
+  { files: ['src-main/engines/ollama/ollama-engine.ts'], rules: { 'no-restricted-imports': 'off' } },
 )

@@ -1,13 +1,10 @@
 // The one interface every model engine implements (Ollama over HTTP; llama.cpp embedded through
 // node-llama-cpp), so generation jobs, the models screen and the collapse monitor never know which runs.
 
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant'
-  content: string
-}
+import type { RenderedPrompt } from '@shared/domain/prompt-template'
 
-/** What the template produced: a chat (system + messages) or a raw completion prompt. */
-export type RenderedPrompt = { mode: 'chat'; messages: ChatMessage[] } | { mode: 'raw'; text: string }
+// A prompt template renders to this: one definition, shared with the renderer's live preview.
+export type { ChatMessage, RenderedPrompt } from '@shared/domain/prompt-template'
 
 export interface SamplingOptions {
   temperature: number

@@ -29,7 +29,7 @@ export type PromptTemplate = z.infer<typeof promptTemplate>
 /** The fields that change the rendered prompt; name, description and dates do not. */
 export type TemplateBody = Pick<PromptTemplate, 'mode' | 'system' | 'template'>
 
-/** Same shape as the engines' RenderedPrompt (src-main/engines/engine.ts), which shared code cannot import. */
+/** A rendered prompt: what the engines (src-main/engines/engine.ts) receive and the preview shows. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant'
   content: string

@@ -1,0 +1,334 @@
+// The Ollama engine: the only module that imports ollama-js. Always streams, through the guarded fetch;
+// retries with jittered backoff only before the first chunk, never after; one concurrency limit per host.
+import { Ollama } from 'ollama'
+import type { ChatResponse, GenerateResponse, Options } from 'ollama'
+import {
+  GenerationError,
+  type Engine,
+  type GenerateRequest,
+  type GenerateResult,
+  type GenerationFailureKind,
+  type ModelInfo,
+  type TokenLogprob,
+} from '../engine'
+import { fromNetworkError } from './failures'
+import { guardedFetch, type Deadlines, type GuardOptions } from './guarded-fetch'
+import { hostSemaphore, type Semaphore } from './semaphore'
+import { ThinkSplitter } from './think-splitter'
+
+export interface RetryPolicy {
+  /** Total attempts, the first included. */
+  attempts: number
+  baseMs: number
+  maxMs: number
+}
+
+export interface OllamaEngineOptions {
+  host: string
+  fetchImpl?: typeof fetch
+  deadlines?: Partial<Deadlines>
+  maxConcurrent?: number
+  retry?: Partial<RetryPolicy>
+  maxLineBytes?: number
+  maxTotalBytes?: number
+}
+
+export interface ModelShow {
+  model: string
+  digest: string | null
+  family: string | null
+  parameterSize: string | null
+  quantization: string | null
+  capabilities: string[]
+  modifiedAt: string | null
+}
+
+/** The engine retries these itself; a timeout already cost a full deadline, so it goes back to the job. */
+const ENGINE_RETRIES: ReadonlySet<GenerationFailureKind> = new Set([
+  'refused',
+  'server-error',
+  'busy',
+  'reset',
+])
+const IDENTITY_TTL_MS = 30_000
+
+export class OllamaEngine implements Engine {
+  readonly kind = 'ollama' as const
+  readonly host: string
+  private readonly fetchImpl: typeof fetch
+  private readonly retry: RetryPolicy
+  private readonly limiter: Semaphore
+  private readonly identity = new Map<string, { at: number; digest: string | null; version: string | null }>()
+
+  constructor(private readonly options: OllamaEngineOptions) {
+    this.host = options.host.replace(/\/+$/, '')
+    this.fetchImpl = options.fetchImpl ?? fetch
+    this.retry = { attempts: 3, baseMs: 250, maxMs: 5_000, ...options.retry }
+    this.limiter = hostSemaphore(this.host, options.maxConcurrent ?? 2)
+  }
+
+  async generate(request: GenerateRequest): Promise<GenerateResult> {
+    const started = performance.now()
+    for (let attempt = 1; ; attempt++) {
+      let release: (() => void) | null = null
+      try {
+        release = await this.limiter.acquire(request.signal)
+        const result = await this.attempt(request, started)
+        release()
+        release = null
+        const id = await this.identify(request.model, request.signal)
+        return { ...result, modelDigest: id.digest, engineVersion: id.version, host: this.host }
+      } catch (e) {
+        release?.()
+        const err = asGenerationError(e, request.signal)
+        const again = err.isRetryable && ENGINE_RETRIES.has(err.kind) && err.partialText === ''
+        if (!again || attempt >= this.retry.attempts)
+          throw new GenerationError(err.kind, err.message, err.isRetryable, err.partialText, attempt)
+      }
+      await sleep(this.backoff(attempt), request.signal)
+    }
+  }
+
+  async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const list = await this.call(signal, (c) => c.list())
+    return list.models.map((m) => ({
+      name: m.name,
+      digest: m.digest ?? null,
+      sizeBytes: typeof m.size === 'number' ? m.size : null,
+      family: m.details?.family ?? null,
+      quantization: m.details?.quantization_level ?? null,
+      parameterSize: m.details?.parameter_size ?? null,
+      modifiedAt: m.modified_at ? String(m.modified_at) : null,
+    }))
+  }
+
+  async embed(model: string, texts: string[], signal?: AbortSignal): Promise<number[][]> {
+    const res = await this.call(signal, (c) => c.embed({ model, input: texts }))
+    const ok =
+      Array.isArray(res.embeddings) &&
+      res.embeddings.length === texts.length &&
+      res.embeddings.every(
+        (v) => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)),
+      )
+    if (!ok)
+      throw new GenerationError(
+        'malformed',
+        `embed returned an unexpected shape for ${texts.length} texts`,
+        false,
+      )
+    return res.embeddings
+  }
+
+  async version(signal?: AbortSignal): Promise<string> {
+    const res = await this.call(signal, (c) => c.version())
+    return res.version
+  }
+
+  /** /api/show has no digest; it comes from /api/tags, matched by name (":latest" implied). */
+  async show(model: string, signal?: AbortSignal): Promise<ModelShow> {
+    const [res, models] = await Promise.all([
+      this.call(signal, (c) => c.show({ model })),
+      this.listModels(signal),
+    ])
+    const entry = models.find((m) => sameModel(m.name, model))
+    const caps: unknown = (res as { capabilities?: unknown }).capabilities
+    return {
+      model,
+      digest: entry?.digest ?? null,
+      family: res.details?.family ?? null,
+      parameterSize: res.details?.parameter_size ?? null,
+      quantization: res.details?.quantization_level ?? null,
+      capabilities: Array.isArray(caps) ? caps.filter((c): c is string => typeof c === 'string') : [],
+      modifiedAt: res.modified_at ? String(res.modified_at) : null,
+    }
+  }
+
+  private client(signal: AbortSignal | undefined, expect: GuardOptions['expect']): Ollama {
+    const fetch = guardedFetch(this.fetchImpl, {
+      signal,
+      expect,
+      deadlines: this.options.deadlines,
+      maxLineBytes: this.options.maxLineBytes,
+      maxTotalBytes: this.options.maxTotalBytes,
+    })
+    return new Ollama({ host: this.host, fetch })
+  }
+
+  private async call<T>(signal: AbortSignal | undefined, fn: (c: Ollama) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.client(signal, 'json'))
+    } catch (e) {
+      throw asGenerationError(e, signal)
+    }
+  }
+
+  private async attempt(
+    request: GenerateRequest,
+    started: number,
+  ): Promise<Omit<GenerateResult, 'modelDigest' | 'engineVersion' | 'host'>> {
+    const client = this.client(request.signal, 'ndjson')
+    const { sampling } = request
+    const options: Partial<Options> = { temperature: sampling.temperature }
+    if (sampling.topP !== null) options.top_p = sampling.topP
+    if (sampling.topK !== null) options.top_k = sampling.topK
+    if (sampling.seed !== null) options.seed = sampling.seed
+    if (sampling.maxTokens !== null) options.num_predict = sampling.maxTokens
+    if (sampling.stop.length > 0) options.stop = sampling.stop
+    // Never `images`: ollama-js in Node would read any existing file path named there.
+    const common = {
+      model: request.model,
+      stream: true as const,
+      options,
+      ...(request.think ? { think: true } : {}),
+      ...(request.logprobs ? { logprobs: true, top_logprobs: request.logprobs.topK } : {}),
+    }
+    const acc = new Accumulator(request, started)
+    try {
+      if (request.prompt.mode === 'chat') {
+        const stream = await client.chat({ ...common, messages: request.prompt.messages })
+        for await (const part of stream) acc.add(part.message?.content, part.message?.thinking, part)
+      } else {
+        const stream = await client.generate({ ...common, prompt: request.prompt.text, raw: true })
+        for await (const part of stream) acc.add(part.response, part.thinking, part)
+      }
+    } catch (e) {
+      const err = asGenerationError(e, request.signal)
+      const partial = acc.partial()
+      // Anything streamed means the request started: never retryable, whatever the guard thought.
+      throw new GenerationError(err.kind, err.message, err.isRetryable && !acc.started, partial)
+    }
+    return acc.result()
+  }
+
+  private async identify(
+    model: string,
+    signal: AbortSignal,
+  ): Promise<{ digest: string | null; version: string | null }> {
+    const cached = this.identity.get(model)
+    if (cached && performance.now() - cached.at < IDENTITY_TTL_MS) return cached
+    // Provenance is best effort: a generated text is not thrown away because /api/tags hiccupped.
+    const [digest, version] = await Promise.all([
+      this.listModels(signal).then(
+        (ms) => ms.find((m) => sameModel(m.name, model))?.digest ?? null,
+        () => null,
+      ),
+      this.version(signal).catch(() => null),
+    ])
+    const id = { at: performance.now(), digest, version }
+    this.identity.set(model, id)
+    return id
+  }
+
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1))
+    return ceiling / 2 + Math.random() * (ceiling / 2)
+  }
+}
+
+/** Collects one streamed answer: text and thinking apart, logprobs, counts and timings. */
+class Accumulator {
+  started = false
+  private text = ''
+  private thinking = ''
+  private readonly splitter = new ThinkSplitter()
+  private logprobs: TokenLogprob[] = []
+  private firstTokenMs: number | null = null
+  private final: GenerateResponse | ChatResponse | null = null
+
+  constructor(
+    private readonly request: GenerateRequest,
+    private readonly t0: number,
+  ) {}
+
+  add(
+    content: string | undefined,
+    thinkingField: string | undefined,
+    part: GenerateResponse | ChatResponse,
+  ): void {
+    this.started = true
+    const piece = this.splitter.push(typeof content === 'string' ? content : '')
+    const thinking = (typeof thinkingField === 'string' ? thinkingField : '') + piece.thinking
+    this.take(piece.text, thinking)
+    if (this.request.logprobs) this.logprobs.push(...readLogprobs((part as { logprobs?: unknown }).logprobs))
+    if (part.done) this.final = part
+  }
+
+  partial(): string {
+    return this.text + this.splitter.flush().text
+  }
+
+  result(): Omit<GenerateResult, 'modelDigest' | 'engineVersion' | 'host'> {
+    const rest = this.splitter.flush()
+    this.take(rest.text, rest.thinking)
+    const final = this.final
+    if (!final) throw new GenerationError('truncated', 'stream ended without a final chunk', false, this.text)
+    return {
+      text: this.text,
+      thinking: this.thinking === '' ? null : this.thinking,
+      logprobs: this.request.logprobs ? this.logprobs : null,
+      promptTokens: typeof final.prompt_eval_count === 'number' ? final.prompt_eval_count : null,
+      completionTokens: typeof final.eval_count === 'number' ? final.eval_count : null,
+      doneReason: typeof final.done_reason === 'string' ? final.done_reason : null,
+      timings: { firstTokenMs: this.firstTokenMs, totalMs: performance.now() - this.t0 },
+    }
+  }
+
+  private take(text: string, thinking: string): void {
+    if (text === '' && thinking === '') return
+    this.firstTokenMs ??= performance.now() - this.t0
+    this.text += text
+    this.thinking += thinking
+    this.request.onChunk?.({ text, thinking })
+  }
+}
+
+/** Per-chunk `logprobs: [{token, logprob, top_logprobs: [{token, logprob}]}]`, checked field by field. */
+function readLogprobs(raw: unknown): TokenLogprob[] {
+  if (raw === undefined || raw === null) return []
+  if (!Array.isArray(raw)) throw new GenerationError('malformed', 'logprobs is not an array', false)
+  return raw.map((entry: unknown): TokenLogprob => {
+    const e = entry as { token?: unknown; logprob?: unknown; top_logprobs?: unknown }
+    if (typeof e?.token !== 'string' || typeof e.logprob !== 'number')
+      throw new GenerationError('malformed', 'logprob entry lacks token or logprob', false)
+    const top = Array.isArray(e.top_logprobs) ? (e.top_logprobs as unknown[]) : []
+    return {
+      token: e.token,
+      logprob: e.logprob,
+      top: top.map((t) => {
+        const alt = t as { token?: unknown; logprob?: unknown }
+        if (typeof alt?.token !== 'string' || typeof alt.logprob !== 'number')
+          throw new GenerationError('malformed', 'top_logprobs entry lacks token or logprob', false)
+        return { token: alt.token, logprob: alt.logprob }
+      }),
+    }
+  })
+}
+
+function sameModel(a: string, b: string): boolean {
+  const norm = (s: string): string => (s.includes(':') ? s : `${s}:latest`)
+  return norm(a) === norm(b)
+}
+
+function asGenerationError(e: unknown, signal: AbortSignal | undefined): GenerationError {
+  if (e instanceof GenerationError) return e
+  if (signal?.aborted) return new GenerationError('aborted', 'cancelled by the caller', false)
+  // ollama-js's own stream checks; the guard normally fires first.
+  if (e instanceof Error && /did not receive done/i.test(e.message))
+    return new GenerationError('truncated', e.message, false)
+  return fromNetworkError(e, false)
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(new GenerationError('aborted', 'cancelled by the caller', false))
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  })
+}

@@ -10,6 +10,10 @@ import { ProjectRegistry } from './projects/project-registry'
 import { JobRunner } from './jobs/job-runner'
 import { createImportWorker } from './import/import-job'
 import { ImportService } from './import/import-service'
+import { createGenerationWorker } from './generation/generation-job'
+import { isLoopbackHost } from './generation/loopback-host'
+import { OllamaEngine } from '../engines/ollama/ollama-engine'
+import type { ModelTarget } from '@shared/domain/generation-spec'
 
 export interface FilePickers {
   pickImport(): Promise<string | null>
@@ -40,6 +44,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const registry = new ProjectRegistry(options.dataDir, events)
   const jobs = new JobRunner(registry, events)
   jobs.register(createImportWorker(registry))
+  const ollamaEngines = new Map<string, OllamaEngine>()
+  const engineFor = (target: ModelTarget): OllamaEngine => {
+    let engine = ollamaEngines.get(target.host)
+    if (!engine) ollamaEngines.set(target.host, (engine = new OllamaEngine({ host: target.host })))
+    return engine
+  }
+  jobs.register(createGenerationWorker(registry, engineFor))
   const imports = new ImportService(registry, jobs)
   const pickers = (): FilePickers => {
     if (options.pickers) return options.pickers
@@ -102,6 +113,23 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       if (!isAllowedExternalUrl(url))
         throw new AppFailure('forbidden', 'Winnow only opens links to known sites.')
       return { opened: await options.openExternal(url) }
+    },
+    'generation.start': async ({ projectId, spec }) => {
+      const remote = spec.models.find((target) => !isLoopbackHost(target.host))
+      if (remote && !spec.allowRemoteHost) {
+        throw new AppFailure(
+          'forbidden',
+          `${remote.host} is not this machine: corpus text would leave it. Confirm sending it there first.`,
+        )
+      }
+      const state = await registry.state(projectId)
+      const sampleCount = spec.sampleIds?.length ?? state.sampleCount
+      if (sampleCount === 0)
+        throw new AppFailure('conflict', 'There are no samples to generate for: import a corpus first.')
+      const candidates = sampleCount * spec.models.length * spec.temperatures.length * spec.candidatesPerCell
+      const title = `Generate ${candidates} candidates (${spec.template.name})`
+      const job = await jobs.start(projectId, 'generate', title, { projectId, spec })
+      return { jobId: job.id, candidates }
     },
     'store.moveAside': async ({ reason }) => {
       if (!options.moveStoreAside) {

@@ -6,6 +6,7 @@ import { projectSettings } from './project'
 import { sampleRecord } from './sample'
 import { importCounts, importError, importProgressMark, importSpec } from './import-spec'
 import { jobSnapshot } from '../jobs/job'
+import { candidateRecord } from './candidate'
 
 export const logEventPayloads = {
   'project.created': z.object({ name: z.string(), settings: projectSettings }),
@@ -31,6 +32,7 @@ export const logEventPayloads = {
     message: z.string().nullable(),
   }),
   'job.changed': z.object({ job: jobSnapshot }),
+  'candidates.recorded': z.object({ candidates: z.array(candidateRecord) }),
 } as const
 
 export type LogEventKind = keyof typeof logEventPayloads
@@ -44,6 +46,7 @@ export const logEventVersions: Record<LogEventKind, number> = {
   'samples.imported': 1,
   'import.batchFinished': 1,
   'job.changed': 1,
+  'candidates.recorded': 1,
 }
 
 export const logEvent = z.object({

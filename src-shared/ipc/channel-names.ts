@@ -21,6 +21,7 @@ export const channelNames = [
   'jobs.resume',
   'links.openExternal',
   'store.moveAside',
+  'generation.start',
 ] as const
 
 export const eventNames = ['log.appended', 'jobs.changed', 'projects.changed'] as const

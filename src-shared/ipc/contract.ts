@@ -6,6 +6,7 @@ import { deletionSummary, projectId, projectName, projectSummary } from '../doma
 import { importFormat, importSpec } from '../domain/import-spec'
 import { logEvent, logHead } from '../domain/log-events'
 import { jobSnapshot } from '../jobs/job'
+import { generationSpec } from '../domain/generation-spec'
 
 const none = z.object({}).strict()
 const forProject = z.object({ projectId }).strict()
@@ -87,6 +88,10 @@ export const contract = {
     // The renderer's database cannot be opened even after retries: move it aside and restart (Electron).
     request: z.object({ reason: z.string().max(2000) }).strict(),
     reply: z.object({ restarting: z.boolean() }),
+  },
+  'generation.start': {
+    request: z.object({ projectId, spec: generationSpec }).strict(),
+    reply: z.object({ jobId: z.string(), candidates: z.number().int().nonnegative() }),
   },
 } satisfies Record<ChannelName, { request: z.ZodType; reply: z.ZodType }>
 

@@ -2,6 +2,7 @@
 // an entry here, so "every channel" in the dispatch and transport tests stays every channel.
 import type { ChannelName } from '@shared/ipc/channel-names'
 import type { Request } from '@shared/ipc/contract'
+import { generationSpecFor } from './generation-spec'
 
 const projectId = '0190c2d4-7a3b-7c11-9d2e-3f4a5b6c7d8e'
 
@@ -33,5 +34,6 @@ export const validRequests: { [C in ChannelName]: Request<C> } = {
   'jobs.cancel': { jobId: 'job-1' },
   'jobs.resume': { jobId: 'job-1' },
   'links.openExternal': { url: 'https://ollama.com/library' },
+  'generation.start': { projectId, spec: generationSpecFor('http://127.0.0.1:11434') },
   'store.moveAside': { reason: 'Internal error opening backing store' },
 }

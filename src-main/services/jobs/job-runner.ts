@@ -77,11 +77,9 @@ export class JobRunner {
 
   async resume(jobId: string): Promise<JobSnapshot> {
     const job = await this.#find(jobId)
-    if (job.status !== 'interrupted' && job.status !== 'failed') {
-      throw new AppFailure(
-        'conflict',
-        `Only an interrupted or failed job can be resumed; this one is ${job.status}.`,
-      )
+    // Cancel then resume is how a job is paused: workers skip what the log says is already done.
+    if (job.status !== 'interrupted' && job.status !== 'failed' && job.status !== 'cancelled') {
+      throw new AppFailure('conflict', `Only a stopped job can be resumed; this one is ${job.status}.`)
     }
     const queued = { ...job, status: 'queued' as const, error: null, updatedAt: new Date().toISOString() }
     await this.#persist(queued)

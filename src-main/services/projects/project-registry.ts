@@ -10,7 +10,8 @@ import {
   type LogEventPayload,
   type LogHead,
 } from '@shared/domain/log-events'
-import type { LogEvent } from '@shared/domain/log-events'
+import { readLogEvent, type LogEvent } from '@shared/domain/log-events'
+import type { SampleRecord } from '@shared/domain/sample'
 import { defaultProjectSettings, type ProjectSummary } from '@shared/domain/project'
 import { AppFailure } from '@shared/ipc/result'
 import type { EventHub } from '../../ipc/event-hub'
@@ -99,6 +100,19 @@ export class ProjectRegistry {
   async read(projectId: string, afterSeq: number, maxEvents: number, maxBytes: number): Promise<LogEvent[]> {
     const { log } = await this.load(projectId)
     return log.read(afterSeq, { maxEvents, maxBytes })
+  }
+
+  /** Samples as imported, read from the log (the store lives in the renderer); null ids: all of them. */
+  async samples(projectId: string, ids: ReadonlySet<string> | null): Promise<SampleRecord[]> {
+    const { log } = await this.load(projectId)
+    const found: SampleRecord[] = []
+    for await (const raw of log.replay()) {
+      if (raw.kind !== 'samples.imported') continue
+      const event = readLogEvent(raw)
+      if (event?.kind !== 'samples.imported') continue
+      for (const sample of event.data.samples) if (ids === null || ids.has(sample.id)) found.push(sample)
+    }
+    return found
   }
 
   async state(projectId: string): Promise<ProjectState> {

@@ -5,6 +5,9 @@ import { defaultProjectSettings, type ProjectSettings } from '@shared/domain/pro
 import type { ImportCounts, ImportProgressMark } from '@shared/domain/import-spec'
 import type { JobSnapshot } from '@shared/jobs/job'
 import { HashSet64 } from '../import/hash-set64'
+import type { CandidateStatus } from '@shared/domain/candidate'
+
+export const slotKey = (jobId: string, slot: string): string => `${jobId}|${slot}`
 
 export interface BatchState {
   status: 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'
@@ -24,6 +27,9 @@ export class ProjectState {
   readonly batches = new Map<string, BatchState>()
   readonly jobs = new Map<string, JobSnapshot>()
   readonly hashes = new HashSet64()
+  candidateCount = 0
+  /** Per job and grid slot: the last recorded status and how many attempts it took (resume and retry). */
+  readonly candidateSlots = new Map<string, { status: CandidateStatus; attempts: number }>()
 
   apply(raw: LogEvent): void {
     this.eventCount++
@@ -66,6 +72,14 @@ export class ProjectState {
         break
       case 'job.changed':
         this.jobs.set(event.data.job.id, event.data.job)
+        break
+      case 'candidates.recorded':
+        for (const candidate of event.data.candidates) {
+          const key = slotKey(candidate.jobId, candidate.slot)
+          const attempts = (this.candidateSlots.get(key)?.attempts ?? 0) + 1
+          this.candidateSlots.set(key, { status: candidate.status, attempts })
+        }
+        this.candidateCount += event.data.candidates.length
         break
     }
   }

@@ -1,0 +1,175 @@
+// The generation job: for each selected sample, each model × temperature, and each of k candidates, render the
+// template, generate through the engine, and record the candidate (complete, partial or failed) with its full
+// provenance in the project log. Slots already complete in the log are skipped, so a resumed job never
+// duplicates a candidate; partial and failed slots are tried again with the next attempt number.
+import { templateHash, renderTemplate } from '@shared/domain/prompt-template'
+import type { CandidateRecord, CandidateStatus } from '@shared/domain/candidate'
+import type { SampleRecord } from '@shared/domain/sample'
+import { GenerationError, type Engine, type GenerateResult } from '../../engines/engine'
+import type { JobContext, JobWorker } from '../jobs/job-runner'
+import { slotKey } from '../projects/project-state'
+import type { ProjectRegistry } from '../projects/project-registry'
+import { uuidv7 } from '../../log/uuidv7'
+import { CandidateRecorder } from './candidate-recorder'
+import type { GenerationSpec, ModelTarget } from '@shared/domain/generation-spec'
+import { summariseLogprobs } from './logprob-summary'
+
+export interface GenerationParams {
+  projectId: string
+  spec: GenerationSpec
+}
+
+export interface GenerationResult {
+  complete: number
+  partial: number
+  failed: number
+  skipped: number
+  /** Models whose digest changed while the job ran: their candidates come from two different models. */
+  digestChanges: string[]
+}
+
+interface Task {
+  sample: SampleRecord
+  target: ModelTarget
+  temperature: number
+  index: number
+  slot: string
+  attempt: number
+}
+
+export type EngineFor = (target: ModelTarget) => Engine
+
+export function createGenerationWorker(
+  registry: ProjectRegistry,
+  engineFor: EngineFor,
+): JobWorker<GenerationParams> {
+  return {
+    kind: 'generate',
+    run: (params, context) => runGeneration(registry, engineFor, params, context),
+  }
+}
+
+async function runGeneration(
+  registry: ProjectRegistry,
+  engineFor: EngineFor,
+  { projectId, spec }: GenerationParams,
+  context: JobContext,
+): Promise<GenerationResult> {
+  const state = await registry.state(projectId)
+  const samples = await registry.samples(projectId, spec.sampleIds ? new Set(spec.sampleIds) : null)
+  const tasks: Task[] = []
+  let skipped = 0
+  for (const sample of samples) {
+    for (const target of spec.models) {
+      for (const temperature of spec.temperatures) {
+        for (let index = 0; index < spec.candidatesPerCell; index++) {
+          const slot = `${sample.id}|${target.host}|${target.model}|t=${temperature}|${index}`
+          const previous = state.candidateSlots.get(slotKey(context.jobId, slot))
+          if (previous?.status === 'complete') skipped++
+          else
+            tasks.push({ sample, target, temperature, index, slot, attempt: (previous?.attempts ?? 0) + 1 })
+        }
+      }
+    }
+  }
+  const total = tasks.length + skipped
+  const result: GenerationResult = { complete: 0, partial: 0, failed: 0, skipped, digestChanges: [] }
+  const digests = new Map<string, string>()
+  const recorder = new CandidateRecorder(registry, projectId)
+  const hash = templateHash(spec.template)
+  const report = (): void =>
+    context.report({
+      unit: 'candidates',
+      done: skipped + result.complete + result.partial + result.failed,
+      total,
+      counts: { complete: result.complete, partial: result.partial, failed: result.failed, skipped },
+    })
+  report()
+
+  const runTask = async (task: Task): Promise<void> => {
+    const { prompt } = renderTemplate(spec.template, task.sample)
+    const sampling = {
+      temperature: task.temperature,
+      topP: spec.topP,
+      topK: spec.topK,
+      seed: spec.baseSeed + task.index,
+      maxTokens: spec.maxTokens,
+      stop: spec.stop,
+    }
+    const startedAt = Date.now()
+    let outcome: { status: CandidateStatus; result: GenerateResult | null; error: GenerationError | null }
+    try {
+      const generated = await engineFor(task.target).generate({
+        model: task.target.model,
+        prompt,
+        sampling,
+        logprobs: spec.logprobsTopK === null ? null : { topK: spec.logprobsTopK },
+        think: spec.think,
+        signal: context.signal,
+      })
+      outcome = { status: 'complete', result: generated, error: null }
+    } catch (error) {
+      const failure =
+        error instanceof GenerationError
+          ? error
+          : new GenerationError('model-error', error instanceof Error ? error.message : String(error), false)
+      outcome = { status: failure.partialText ? 'partial' : 'failed', result: null, error: failure }
+    }
+    const generated = outcome.result
+    const digest = generated?.modelDigest ?? null
+    const modelKey = `${task.target.host}|${task.target.model}`
+    if (digest) {
+      const seen = digests.get(modelKey)
+      if (seen && seen !== digest && !result.digestChanges.includes(modelKey))
+        result.digestChanges.push(modelKey)
+      digests.set(modelKey, digest)
+    }
+    const candidate: CandidateRecord = {
+      id: uuidv7(),
+      sampleId: task.sample.id,
+      jobId: context.jobId,
+      slot: task.slot,
+      status: outcome.status,
+      text: generated?.text ?? outcome.error?.partialText ?? '',
+      thinking: generated?.thinking ?? null,
+      failure: outcome.error ? { kind: outcome.error.kind, message: outcome.error.message } : null,
+      provenance: {
+        engine: task.target.engine,
+        host: generated?.host ?? task.target.host,
+        model: task.target.model,
+        modelDigest: digest,
+        engineVersion: generated?.engineVersion ?? null,
+        templateId: spec.template.id,
+        templateHash: hash,
+        prompt,
+        sampling,
+        logprobsTopK: spec.logprobsTopK,
+        think: spec.think,
+        attempt: task.attempt,
+        generationId: 0,
+      },
+      timings: generated?.timings ?? { firstTokenMs: null, totalMs: Date.now() - startedAt },
+      tokenCounts: {
+        prompt: generated?.promptTokens ?? null,
+        completion: generated?.completionTokens ?? null,
+      },
+      doneReason: generated?.doneReason ?? null,
+      logprobs: generated?.logprobs ?? null,
+      logprobSummary: generated?.logprobs ? summariseLogprobs(generated.logprobs) : null,
+      createdAt: new Date().toISOString(),
+    }
+    await recorder.record(candidate)
+    result[outcome.status]++
+    report()
+  }
+
+  // A fixed pool of workers pulling from one queue: the engines also limit concurrency per host.
+  let next = 0
+  const workers = Array.from({ length: Math.min(spec.concurrency, tasks.length) }, async () => {
+    while (next < tasks.length && !context.signal.aborted) await runTask(tasks[next++]!)
+  })
+  await Promise.all(workers)
+  await recorder.flush()
+  context.signal.throwIfAborted()
+  return result
+}

@@ -1,0 +1,77 @@
+// Candidates: model-written rewrites of a sample, each with the full provenance of how it came to be.
+// A candidate is complete, partial (the stream broke after some text: never to be treated as final) or
+// failed; all three are recorded, because a failure is provenance too.
+import { z } from 'zod'
+
+export const candidateStatuses = ['complete', 'partial', 'failed'] as const
+export const candidateStatus = z.enum(candidateStatuses)
+export type CandidateStatus = z.infer<typeof candidateStatus>
+
+const chatMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })
+export const renderedPrompt = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('chat'), messages: z.array(chatMessage) }),
+  z.object({ mode: z.literal('raw'), text: z.string() }),
+])
+
+export const samplingOptions = z.object({
+  temperature: z.number().min(0).max(5),
+  topP: z.number().gt(0).max(1).nullable(),
+  topK: z.number().int().min(1).max(1000).nullable(),
+  seed: z.number().int().nullable(),
+  maxTokens: z.number().int().min(1).max(32_768).nullable(),
+  stop: z.array(z.string().min(1)).max(16),
+})
+
+/** Compact per-token logprobs: the chosen token's logprob and its top alternatives. */
+export const tokenLogprob = z.object({
+  token: z.string(),
+  logprob: z.number(),
+  top: z.array(z.object({ token: z.string(), logprob: z.number() })),
+})
+
+export const logprobSummary = z.object({
+  tokens: z.number().int().nonnegative(),
+  meanLogprob: z.number(),
+  /** Mean entropy of the top-k alternatives renormalised (a lower bound of the true entropy). */
+  meanTruncatedEntropy: z.number().nonnegative(),
+  meanTop1Probability: z.number().min(0).max(1),
+})
+export type LogprobSummary = z.infer<typeof logprobSummary>
+
+export const candidateProvenance = z.object({
+  engine: z.enum(['ollama', 'llamacpp']),
+  host: z.string().nullable(),
+  model: z.string(),
+  modelDigest: z.string().nullable(),
+  engineVersion: z.string().nullable(),
+  templateId: z.string(),
+  templateHash: z.string(),
+  prompt: renderedPrompt,
+  sampling: samplingOptions,
+  logprobsTopK: z.number().int().min(0).max(20).nullable(),
+  think: z.boolean(),
+  attempt: z.number().int().positive(),
+  /** The model generation that wrote it: 0 until fine-tuning registers new generations. */
+  generationId: z.number().int().nonnegative(),
+})
+export type CandidateProvenance = z.infer<typeof candidateProvenance>
+
+export const candidateRecord = z.object({
+  id: z.string(),
+  sampleId: z.string(),
+  jobId: z.string(),
+  /** Which cell of the job's grid this fills (sample, model, temperature, index): resume skips filled slots. */
+  slot: z.string(),
+  status: candidateStatus,
+  text: z.string(),
+  thinking: z.string().nullable(),
+  failure: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  provenance: candidateProvenance,
+  timings: z.object({ firstTokenMs: z.number().nullable(), totalMs: z.number() }),
+  tokenCounts: z.object({ prompt: z.number().int().nullable(), completion: z.number().int().nullable() }),
+  doneReason: z.string().nullable(),
+  logprobs: z.array(tokenLogprob).nullable(),
+  logprobSummary: logprobSummary.nullable(),
+  createdAt: z.string(),
+})
+export type CandidateRecord = z.infer<typeof candidateRecord>

@@ -1,0 +1,36 @@
+// What a generation job is asked to do: which samples, which template, the grid of models × temperatures ×
+// candidates per cell, the sampling options, and whether logprobs and thinking are requested.
+import { z } from 'zod'
+import { promptTemplate } from './prompt-template'
+
+export const modelTarget = z.object({
+  engine: z.literal('ollama'),
+  host: z.string().url(),
+  model: z.string().min(1).max(200),
+})
+export type ModelTarget = z.infer<typeof modelTarget>
+
+export const generationSpec = z.object({
+  /** null: every sample of the project. */
+  sampleIds: z.array(z.string().min(1)).min(1).max(200_000).nullable(),
+  template: promptTemplate,
+  models: z.array(modelTarget).min(1).max(16),
+  temperatures: z.array(z.number().min(0).max(5)).min(1).max(16),
+  candidatesPerCell: z.number().int().min(1).max(20),
+  /** Candidate i of a cell uses seed baseSeed + i, so a grid is reproducible. */
+  baseSeed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+  topP: z.number().gt(0).max(1).nullable(),
+  topK: z.number().int().min(1).max(1000).nullable(),
+  maxTokens: z.number().int().min(1).max(32_768).nullable(),
+  stop: z.array(z.string().min(1)).max(16),
+  logprobsTopK: z.number().int().min(0).max(20).nullable(),
+  think: z.boolean(),
+  concurrency: z.number().int().min(1).max(16),
+  /** Sending corpus text to a host that is not this machine needs an explicit yes. */
+  allowRemoteHost: z.boolean(),
+})
+export type GenerationSpec = z.infer<typeof generationSpec>

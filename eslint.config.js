@@ -93,6 +93,10 @@ export default tseslint.config(
             gateway('electron', 'index.ts, window.ts, preload.ts and ipc/electron-transport.ts'),
             'dexie',
             { name: 'ollama', message: 'Only src-main/engines/ollama/ollama-engine.ts imports ollama' },
+            {
+              name: 'node-llama-cpp',
+              message: 'Only src-main/engines/llamacpp/llamacpp-engine.ts imports node-llama-cpp',
+            },
           ],
           patterns: [{ group: ['**/src-renderer/**'], message: 'Main never imports the renderer.' }],
         },
@@ -109,4 +113,5 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   { files: ['src-main/engines/ollama/ollama-engine.ts'], rules: { 'no-restricted-imports': 'off' } },
+  { files: ['src-main/engines/llamacpp/llamacpp-engine.ts'], rules: { 'no-restricted-imports': 'off' } },
 )

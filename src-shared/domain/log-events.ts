@@ -72,6 +72,12 @@ export const logHead = z.object({
 export type LogHead = z.infer<typeof logHead>
 
 /**
+ * For events this process has just written from typed inputs: the payload is already the current version's
+ * shape (the compiler checked it), so parsing it again would only cost time on the hot path.
+ */
+export const trustedLogEvent = (event: LogEvent): TypedLogEvent => event as TypedLogEvent
+
+/**
  * Reads a stored event as the current version of its kind, or null for kinds this version does not
  * know (written by a newer app: skipped by the projection, kept in the log).
  */

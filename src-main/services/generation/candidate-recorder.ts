@@ -1,15 +1,19 @@
-// Records candidates in the project log in small batches: each record() resolves once its candidate is
-// flushed to disk, so nothing is counted (or shown as complete) before it is durable, while concurrent
-// generations share one append and one fsync.
+// Records candidates in the project log with group commit: the first candidate is appended at once, and
+// those that arrive while an append is in flight go together in the next one. record() resolves once its
+// candidate is on disk, so nothing is counted (or shown as complete) before it is durable, while the
+// generation workers never wait on a timer.
 import type { CandidateRecord } from '@shared/domain/candidate'
 import type { ProjectRegistry } from '../projects/project-registry'
 
-const maxBatch = 32
-const maxWaitMs = 50
+interface Pending {
+  candidate: CandidateRecord
+  done: () => void
+  fail: (error: unknown) => void
+}
 
 export class CandidateRecorder {
-  #buffer: { candidate: CandidateRecord; done: () => void; fail: (error: unknown) => void }[] = []
-  #timer: ReturnType<typeof setTimeout> | null = null
+  #buffer: Pending[] = []
+  #flushing: Promise<void> | null = null
 
   constructor(
     private readonly registry: ProjectRegistry,
@@ -19,24 +23,31 @@ export class CandidateRecorder {
   record(candidate: CandidateRecord): Promise<void> {
     return new Promise((done, fail) => {
       this.#buffer.push({ candidate, done, fail })
-      if (this.#buffer.length >= maxBatch) void this.flush()
-      else this.#timer ??= setTimeout(() => void this.flush(), maxWaitMs)
+      this.#flushing ??= this.#drain()
     })
   }
 
+  /** Resolves when everything recorded so far is on disk. */
   async flush(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = null
-    const batch = this.#buffer
-    this.#buffer = []
-    if (batch.length === 0) return
+    while (this.#flushing) await this.#flushing
+  }
+
+  async #drain(): Promise<void> {
     try {
-      await this.registry.append(this.projectId, [
-        { kind: 'candidates.recorded', data: { candidates: batch.map((entry) => entry.candidate) } },
-      ])
-      for (const entry of batch) entry.done()
-    } catch (error) {
-      for (const entry of batch) entry.fail(error)
+      while (this.#buffer.length > 0) {
+        const batch = this.#buffer
+        this.#buffer = []
+        try {
+          await this.registry.append(this.projectId, [
+            { kind: 'candidates.recorded', data: { candidates: batch.map((entry) => entry.candidate) } },
+          ])
+          for (const entry of batch) entry.done()
+        } catch (error) {
+          for (const entry of batch) entry.fail(error)
+        }
+      }
+    } finally {
+      this.#flushing = null
     }
   }
 }

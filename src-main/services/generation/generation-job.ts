@@ -76,6 +76,7 @@ async function runGeneration(
   const result: GenerationResult = { complete: 0, partial: 0, failed: 0, skipped, digestChanges: [] }
   const digests = new Map<string, string>()
   const recorder = new CandidateRecorder(registry, projectId)
+  const recorded: Promise<void>[] = []
   const hash = templateHash(spec.template)
   const report = (): void =>
     context.report({
@@ -158,9 +159,14 @@ async function runGeneration(
       logprobSummary: generated?.logprobs ? summariseLogprobs(generated.logprobs) : null,
       createdAt: new Date().toISOString(),
     }
-    await recorder.record(candidate)
-    result[outcome.status]++
-    report()
+    // The worker goes on to its next slot while the candidate is written; it counts once it is on disk.
+    const status = outcome.status
+    recorded.push(
+      recorder.record(candidate).then(() => {
+        result[status]++
+        report()
+      }),
+    )
   }
 
   // A fixed pool of workers pulling from one queue: the engines also limit concurrency per host.
@@ -169,7 +175,7 @@ async function runGeneration(
     while (next < tasks.length && !context.signal.aborted) await runTask(tasks[next++]!)
   })
   await Promise.all(workers)
-  await recorder.flush()
+  await Promise.all(recorded)
   context.signal.throwIfAborted()
   return result
 }

@@ -128,7 +128,7 @@ export class ProjectRegistry {
     const { log, state } = await this.load(projectId)
     const stamped: LogEventInput[] = inputs.map((input) => ({ ...input, v: logEventVersions[input.kind] }))
     const events = await log.append(stamped)
-    for (const event of events) state.apply(event)
+    for (const event of events) state.apply(event, true)
     this.#events.emit('log.appended', { projectId, head: { ...log.head(), sampleCount: state.sampleCount } })
     return events
   }

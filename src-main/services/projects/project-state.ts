@@ -1,6 +1,6 @@
 // What main needs to know about a project, folded from its log: name, settings, counts, the next sample
 // position, import batches, the last known state of each job, and the content hashes already imported.
-import { readLogEvent, type LogEvent } from '@shared/domain/log-events'
+import { readLogEvent, trustedLogEvent, type LogEvent } from '@shared/domain/log-events'
 import { defaultProjectSettings, type ProjectSettings } from '@shared/domain/project'
 import type { ImportCounts, ImportProgressMark } from '@shared/domain/import-spec'
 import type { JobSnapshot } from '@shared/jobs/job'
@@ -31,10 +31,11 @@ export class ProjectState {
   /** Per job and grid slot: the last recorded status and how many attempts it took (resume and retry). */
   readonly candidateSlots = new Map<string, { status: CandidateStatus; attempts: number }>()
 
-  apply(raw: LogEvent): void {
+  /** Folds one event; `isTrusted` for events this process just wrote from typed inputs (not re-parsed). */
+  apply(raw: LogEvent, isTrusted = false): void {
     this.eventCount++
     this.lastSeq = raw.seq
-    const event = readLogEvent(raw)
+    const event = isTrusted ? trustedLogEvent(raw) : readLogEvent(raw)
     if (!event) return
     switch (event.kind) {
       case 'project.created':

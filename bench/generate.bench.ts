@@ -1,0 +1,141 @@
+// Generation benchmark: 1,000 candidates against the fake Ollama server at zero latency, through the app's
+// generation job (render, guarded fetch, strict NDJSON, provenance, flushed log batches) versus a bare
+// ollama-js loop sending the same prompts with the same concurrency, in the same run. The ratio is the
+// app's candidates per second over the bare loop's. Prints one JSON line last.
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Ollama } from 'ollama'
+import { createAppServices } from '../src-main/services/app-services'
+import { FakeOllamaServer } from '../test/fakes/fake-ollama-server'
+import { cleanup, tempDir } from '../test/e2e/harness'
+import { generationSpecFor } from '../test/factories/generation-spec'
+import { renderTemplate } from '@shared/domain/prompt-template'
+import type { JobSnapshot } from '@shared/jobs/job'
+
+const samples = Number(process.env.BENCH_SAMPLES ?? 100)
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4)
+const perCell = 5
+const models = ['tiny:latest', 'thinker:latest']
+
+async function main(): Promise<void> {
+  const work = await tempDir('bench-generate')
+  const ollama = await new FakeOllamaServer().start()
+  const services = await createAppServices({
+    dataDir: join(work, 'data'),
+    appVersion: 'bench',
+    transport: 'loopback',
+    pickers: null,
+    openExternal: async () => false,
+  })
+  try {
+    const finished = (jobId: string): Promise<JobSnapshot> =>
+      new Promise((resolve) => {
+        const stop = services.events.subscribe((name, payload) => {
+          const job = payload as JobSnapshot
+          if (
+            name === 'jobs.changed' &&
+            job.id === jobId &&
+            ['done', 'failed', 'cancelled'].includes(job.status)
+          ) {
+            stop()
+            resolve(job)
+          }
+        })
+      })
+    const corpus = join(work, 'corpus.jsonl')
+    const texts = Array.from(
+      { length: samples },
+      (_, i) => `Story ${i}: the fox found a lantern by the river.`,
+    )
+    await writeFile(corpus, texts.map((text, i) => JSON.stringify({ id: `s${i}`, text })).join('\n'))
+    const project = await services.handlers['projects.create']({ name: 'bench' })
+    const imported = await services.handlers['import.start']({
+      projectId: project.id,
+      spec: {
+        path: corpus,
+        format: 'jsonl',
+        textField: 'text',
+        idField: 'id',
+        origin: { kind: 'declared', value: 'human' },
+      },
+    })
+    await finished(imported.jobId)
+
+    const spec = generationSpecFor(ollama.url, {
+      models: models.map((model) => ({ engine: 'ollama' as const, host: ollama.url, model })),
+      temperatures: [1],
+      candidatesPerCell: perCell,
+      concurrency,
+    })
+    const appStarted = performance.now()
+    const { jobId, candidates } = await services.handlers['generation.start']({ projectId: project.id, spec })
+    const job = await finished(jobId)
+    const appSeconds = (performance.now() - appStarted) / 1000
+    if (job.status !== 'done' || (job.result as { complete: number }).complete !== candidates) {
+      throw new Error(`the app's job ended ${job.status}: ${JSON.stringify(job.result)}`)
+    }
+
+    // The bare loop: the same prompts and options through ollama-js directly, streamed and consumed.
+    const client = new Ollama({ host: ollama.url })
+    const requests = texts.flatMap((text) =>
+      models.flatMap((model) =>
+        Array.from({ length: perCell }, (_, index) => {
+          const { prompt } = renderTemplate(spec.template, {
+            text,
+            externalId: null,
+            origin: 'human',
+            meta: {},
+          })
+          const messages =
+            prompt.mode === 'chat' ? prompt.messages : [{ role: 'user' as const, content: prompt.text }]
+          return { model, messages, seed: spec.baseSeed + index }
+        }),
+      ),
+    )
+    const bareStarted = performance.now()
+    let next = 0
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < requests.length) {
+          const request = requests[next++]!
+          const stream = await client.chat({
+            model: request.model,
+            messages: request.messages,
+            stream: true,
+            options: { temperature: 1, seed: request.seed, num_predict: spec.maxTokens ?? undefined },
+            logprobs: true,
+            top_logprobs: spec.logprobsTopK ?? 0,
+          })
+          let text = ''
+          for await (const chunk of stream) text += chunk.message.content
+          if (text.length === 0) throw new Error('the bare loop got an empty answer')
+        }
+      }),
+    )
+    const bareSeconds = (performance.now() - bareStarted) / 1000
+    if (process.env.BENCH_DEBUG) console.log(JSON.stringify([...ollama.counts]))
+    const appPerSec = candidates / appSeconds
+    const barePerSec = requests.length / bareSeconds
+    console.log(
+      `app job: ${candidates} candidates in ${appSeconds.toFixed(2)} s; bare ollama-js: ${bareSeconds.toFixed(2)} s`,
+    )
+    console.log(
+      JSON.stringify({
+        bench: 'generate',
+        candidates,
+        concurrency,
+        appPerSec: Math.round(appPerSec),
+        barePerSec: Math.round(barePerSec),
+        ratio: Number((appPerSec / barePerSec).toFixed(3)),
+        ratioTarget: 0.9,
+        overheadMsPerCandidate: Number((((appSeconds - bareSeconds) * 1000) / candidates).toFixed(2)),
+      }),
+    )
+  } finally {
+    await services.close()
+    await ollama.stop()
+    await cleanup(work)
+  }
+}
+
+await main()

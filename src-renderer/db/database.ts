@@ -2,6 +2,7 @@
 // main's project logs (ARCHITECTURE.md), so it can be rebuilt at any time; opening it never deletes data,
 // and a store written by a newer Winnow is opened read-only rather than "fixed" by this older schema.
 import Dexie, { type Collection, type DBCore, type Table, type Transaction } from 'dexie'
+import type { CandidateRecord } from '@shared/domain/candidate'
 import type { ImportCounts, ImportError, ImportSpec } from '@shared/domain/import-spec'
 import type { ProjectSettings } from '@shared/domain/project'
 import type { SampleRecord } from '@shared/domain/sample'
@@ -47,6 +48,8 @@ export interface ImportBatchRow {
 
 export type JobRow = JobSnapshot
 
+export type CandidateRow = CandidateRecord & { projectId: string }
+
 /** How far the store has applied a project's log; compared with the log's head at start-up. */
 export interface SentinelRow {
   projectId: string
@@ -54,6 +57,8 @@ export interface SentinelRow {
   lastSeq: number
   eventCount: number
   sampleCount: number
+  /** Set by a schema upgrade whose new tables v1's projection never filled: rebuild on next open. */
+  rebuildPending?: 'schema-upgrade'
 }
 
 /** The lowest and highest keys IndexedDB can order, for "[projectId+…]" ranges over a whole project. */
@@ -67,6 +72,7 @@ export class WinnowDb extends Dexie {
   declare importBatches: Table<ImportBatchRow, string>
   declare jobs: Table<JobRow, string>
   declare sentinel: Table<SentinelRow, string>
+  declare candidates: Table<CandidateRow, string>
 
   constructor(name: string, factory: StoreFactory, withSchema: boolean) {
     // Strict everywhere: relaxed writes doubled Chromium's wipe rate here (RELIABILITY.md, R2).
@@ -86,7 +92,14 @@ export class WinnowDb extends Dexie {
   }
 }
 
-const projectionTableNames = ['projects', 'samples', 'importBatches', 'jobs', 'sentinel'] as const
+const projectionTableNames = [
+  'projects',
+  'samples',
+  'importBatches',
+  'jobs',
+  'sentinel',
+  'candidates',
+] as const
 
 export interface StoreFactory {
   indexedDB: IDBFactory

@@ -3,7 +3,8 @@
 // a repeated page can never leave the store half-applied or double-counted.
 import { readLogEvent, type LogEvent, type LogHead } from '@shared/domain/log-events'
 import type { JobSnapshot } from '@shared/jobs/job'
-import type { SampleRow, WinnowDb } from './database'
+import type { CandidateRow, SampleRow, WinnowDb } from './database'
+import { deleteProjectCandidates, recordCandidates } from './repos/candidates.repo'
 import { deleteProjectBatches, recordBatchFinished, recordBatchStarted } from './repos/import-batches.repo'
 import { deleteProjectJobs, recordJobSnapshots } from './repos/jobs.repo'
 import { deleteProjectRow, recordProjectCreated, recordProjectRenamed } from './repos/projects.repo'
@@ -37,7 +38,14 @@ export class ProjectionLogMismatchError extends Error {
   }
 }
 
-const projectionTables = (db: WinnowDb) => [db.projects, db.samples, db.importBatches, db.jobs, db.sentinel]
+const projectionTables = (db: WinnowDb) => [
+  db.projects,
+  db.samples,
+  db.importBatches,
+  db.jobs,
+  db.candidates,
+  db.sentinel,
+]
 
 export function applyEvents(
   db: WinnowDb,
@@ -53,6 +61,8 @@ export function applyEvents(
     let applied = 0
     const samples: SampleRow[] = []
     const jobs = new Map<string, JobSnapshot>()
+    // By id, last record wins: a candidate re-recorded within one page is written once, as the log ends it.
+    const candidates = new Map<string, CandidateRow>()
     for (const event of events) {
       if (event.seq <= lastSeq) continue // already applied: a repeated or overlapping page
       if (event.seq !== lastSeq + 1) throw new ProjectionGapError(lastSeq + 1, event.seq)
@@ -79,18 +89,26 @@ export function applyEvents(
         case 'job.changed':
           jobs.set(typed.data.job.id, typed.data.job)
           break
+        case 'candidates.recorded':
+          // Every status is kept as recorded: a partial stays partial, a failure is provenance too.
+          for (const candidate of typed.data.candidates)
+            candidates.set(candidate.id, { ...candidate, projectId })
+          break
       }
     }
     if (applied === 0) return { applied, newSamples: 0 }
     // One bulk write per table per page: fewer, larger writes rather than relaxed durability (R2).
     await recordSamples(db, samples)
     await recordJobSnapshots(db, [...jobs.values()])
+    await recordCandidates(db, [...candidates.values()])
     await recordSentinel(db, {
       projectId,
       logId: head.logId,
       lastSeq,
       eventCount: (sentinel?.eventCount ?? 0) + applied,
       sampleCount: (sentinel?.sampleCount ?? 0) + samples.length,
+      // Catching up does not fill what an older schema skipped: only the rebuild that clears this does.
+      ...(sentinel?.rebuildPending === undefined ? {} : { rebuildPending: sentinel.rebuildPending }),
     })
     return { applied, newSamples: samples.length }
   })
@@ -109,6 +127,7 @@ export function clearProject(db: WinnowDb, projectId: string): Promise<void> {
     await deleteProjectSamples(db, projectId)
     await deleteProjectBatches(db, projectId)
     await deleteProjectJobs(db, projectId)
+    await deleteProjectCandidates(db, projectId)
     await deleteProjectRow(db, projectId)
     await deleteSentinel(db, projectId)
   })

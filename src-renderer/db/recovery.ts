@@ -5,7 +5,8 @@ import type { LogHead } from '@shared/domain/log-events'
 import type { SentinelRow } from './database'
 
 export type StoreAction = 'none' | 'catch-up' | 'rebuild'
-export type StoreReason = 'fresh-project' | 'behind' | 'store-empty' | 'store-shorter' | 'different-log'
+export type StoreReason =
+  'fresh-project' | 'behind' | 'store-empty' | 'store-shorter' | 'different-log' | 'schema-upgrade'
 
 export interface StoreAssessment {
   action: StoreAction
@@ -29,6 +30,8 @@ export function assessStore({ sentinel, actualSampleCount, head }: StoreFacts): 
   if (actualSampleCount < sentinel.sampleCount) return { action: 'rebuild', reason: 'store-shorter' }
   // A store ahead of its log holds facts the truth does not (a restored older log folder): follow the log.
   if (sentinel.lastSeq > head.lastSeq) return { action: 'rebuild', reason: 'different-log' }
+  // After the checks above, so a real loss is still named as one; this rebuild is routine, not a repair.
+  if (sentinel.rebuildPending === 'schema-upgrade') return { action: 'rebuild', reason: 'schema-upgrade' }
   if (sentinel.lastSeq < head.lastSeq) return { action: 'catch-up', reason: 'behind' }
   return { action: 'none', reason: null }
 }
@@ -51,6 +54,12 @@ export function describeRebuild(reason: StoreReason | null, sampleCount: number)
       return (
         "Winnow's local database did not match this project's log on disk (for example after a project folder " +
         `was restored from a backup). It was rebuilt from the project log: ${restored}.`
+      )
+    case 'schema-upgrade':
+      // Routine, not a repair: the new tables are filled from the log, which always held their facts.
+      return (
+        "Winnow's local database was upgraded to a new format, so this project was reloaded from its " +
+        `project log (${sampleCount.toLocaleString()} ${sampleCount === 1 ? 'sample' : 'samples'}).`
       )
     default:
       return null

@@ -1,6 +1,7 @@
 // Project-log content for renderer tests: sample records with real content hashes, and whole import
-// batches (start, sample pages, finish) appended to a fake log.
+// batches (start, sample pages, finish) appended to a fake log, jobs and generated candidates.
 import { createHash, randomUUID } from 'node:crypto'
+import type { CandidateRecord } from '@shared/domain/candidate'
 import type { ImportSpec } from '@shared/domain/import-spec'
 import type { Origin, SampleRecord } from '@shared/domain/sample'
 import type { JobSnapshot } from '@shared/jobs/job'
@@ -89,6 +90,48 @@ export function makeJob(projectId: string, overrides: Partial<JobSnapshot> = {})
     updatedAt: '2025-01-01T00:00:00.000Z',
     checkpoint: null,
     result: null,
+    ...overrides,
+  }
+}
+
+/** A complete candidate with full provenance; override status, text, failure… per test. */
+export function makeCandidate(sampleId: string, overrides: Partial<CandidateRecord> = {}): CandidateRecord {
+  return {
+    id: randomUUID(),
+    sampleId,
+    jobId: 'job-generate',
+    slot: `${sampleId}|qwen3:0.6b|0.7|0`,
+    status: 'complete',
+    text: 'A rewritten sample.',
+    thinking: null,
+    failure: null,
+    provenance: {
+      engine: 'ollama',
+      host: 'http://127.0.0.1:11434',
+      model: 'qwen3:0.6b',
+      modelDigest: 'sha256:' + '7'.repeat(64),
+      engineVersion: '0.12.0',
+      templateId: 'rewrite-plain',
+      templateHash: 'a'.repeat(64),
+      prompt: {
+        mode: 'chat',
+        messages: [
+          { role: 'system', content: 'Rewrite the text.' },
+          { role: 'user', content: 'The original sample.' },
+        ],
+      },
+      sampling: { temperature: 0.7, topP: 0.9, topK: 40, seed: 42, maxTokens: 512, stop: [] },
+      logprobsTopK: 5,
+      think: false,
+      attempt: 1,
+      generationId: 0,
+    },
+    timings: { firstTokenMs: 120, totalMs: 900 },
+    tokenCounts: { prompt: 30, completion: 12 },
+    doneReason: 'stop',
+    logprobs: [{ token: 'A', logprob: -0.1, top: [{ token: 'A', logprob: -0.1 }] }],
+    logprobSummary: { tokens: 12, meanLogprob: -0.42, meanTruncatedEntropy: 0.8, meanTop1Probability: 0.71 },
+    createdAt: '2025-02-01T00:00:00.000Z',
     ...overrides,
   }
 }

@@ -2,7 +2,8 @@
 // old one (CONVENTIONS.md 11); the migrations test checks the files are numbered 1, 2, 3… without gaps.
 import type { Migration } from '../database'
 import { migration as initial } from './001-initial'
+import { migration as candidates } from './002-candidates'
 
-export const migrations: readonly Migration[] = [initial]
+export const migrations: readonly Migration[] = [initial, candidates]
 
 export const currentSchemaVersion = migrations.reduce((highest, step) => Math.max(highest, step.version), 0)

@@ -16,6 +16,10 @@ import { currentSchemaVersion, migrations } from '../../../src-renderer/db/migra
 import { assessStore } from '../../../src-renderer/db/recovery'
 import { countSampleRows, noSampleFilter, pageSamples } from '../../../src-renderer/db/repos/samples.repo'
 import { getSentinel } from '../../../src-renderer/db/repos/sentinel.repo'
+import { listCandidatesForSample } from '../../../src-renderer/db/repos/candidates.repo'
+import { ProjectionSync } from '../../../src-renderer/state/projection-sync.svelte'
+import { FakeProjectLog } from '../../fakes/fake-project-log'
+import { appendImport, makeCandidate } from '../../factories/log-events'
 import {
   readRawSchema,
   readRawStore,
@@ -78,35 +82,85 @@ describe('opening the store', () => {
     again.db.close()
   })
 
-  it('opens a v1 store with rows and keeps every row, with the sentinel matching the rows', async () => {
+  it('upgrades a v1 store with rows: keeps every row, adds candidates, and marks each project to rebuild', async () => {
     const name = uniqueName()
     await writeStoreV1(indexedDB, name)
     const store = await openDatabase(name)
     expect(store.storeCreatedFresh).toBe(false)
     expect(store.isReadOnly).toBe(false)
+    expect(store.installedVersion).toBe(currentSchemaVersion)
     const { db } = store
 
-    // With only v1 released, "upgrade to current" is "reopen unchanged"; a v2 must keep these assertions.
     expect(await db.projects.toArray()).toEqual(v1Rows.projects)
     expect(await db.samples.toArray()).toEqual(v1Rows.samples)
     expect(await db.importBatches.toArray()).toEqual(v1Rows.importBatches)
     expect(await db.jobs.toArray()).toEqual(v1Rows.jobs)
-    expect(await db.sentinel.toArray()).toEqual(v1Rows.sentinel)
+    expect(await db.candidates.toArray()).toEqual([])
+    // v1 skipped candidates.recorded, so its sentinel over-claims: v2 marks it instead of trusting it.
+    expect(await db.sentinel.toArray()).toEqual(
+      v1Rows.sentinel.map((row) => ({ ...row, rebuildPending: 'schema-upgrade' })),
+    )
 
-    // Invariants: the sentinel describes the rows, the indexes answer, and start-up would not rebuild.
+    // The rows stay readable until the project is opened, and the sentinel still describes them…
     const sentinel = (await getSentinel(db, v1ProjectId)) ?? null
     const actualSampleCount = await countSampleRows(db, v1ProjectId)
     expect(actualSampleCount).toBe(sentinel?.sampleCount)
-    expect(assessStore({ sentinel, actualSampleCount, head: v1Head })).toEqual({
-      action: 'none',
-      reason: null,
-    })
     const page = await pageSamples(db, v1ProjectId, { origin: 'human', batchId: null }, 0, 10)
     expect(page.map((row) => row.ord)).toEqual([1, 2, 3])
+    // …but opening it rebuilds from the log, for the upgrade, not because anything was lost.
+    expect(assessStore({ sentinel, actualSampleCount, head: v1Head })).toEqual({
+      action: 'rebuild',
+      reason: 'schema-upgrade',
+    })
     db.close()
 
     const schema = await readRawSchema(indexedDB, name)
     expect(schema.version).toBe(currentSchemaVersion * 10)
+    expect(schema.stores['candidates']).toEqual({
+      keyPath: 'id',
+      indexes: {
+        '[sampleId+createdAt]': ['sampleId', 'createdAt'],
+        '[projectId+jobId]': ['projectId', 'jobId'],
+        '[projectId+status]': ['projectId', 'status'],
+      },
+    })
+  })
+
+  it('after the v1 → v2 upgrade, opening the project fills in candidates the log already held', async () => {
+    const name = uniqueName()
+    await writeStoreV1(indexedDB, name)
+    // The fixture project's log as main holds it: as long as the v1 sentinel says, plus one candidate event.
+    const log = new FakeProjectLog(v1ProjectId, v1Head.logId)
+    log.append('project.created', { name: 'Fixture project', settings: { maxFieldBytes: 1048576 } })
+    const { samples } = appendImport(log, { count: 5, perEvent: 1 })
+    const partial = makeCandidate(samples[0]!.id, { status: 'partial', text: 'half' })
+    const complete = makeCandidate(samples[0]!.id, { createdAt: '2025-03-01T00:00:00.000Z' })
+    log.append('candidates.recorded', { candidates: [partial, complete] })
+    expect(log.head().lastSeq).toBeGreaterThanOrEqual(v1Head.lastSeq)
+
+    const { db } = await openDatabase(name)
+    const sync = new ProjectionSync(db, {
+      api: log.api,
+      onEvent: log.onEvent,
+      onReconnect: () => () => undefined,
+    })
+    await sync.open(v1ProjectId)
+    expect(sync.status).toBe('idle')
+    expect(sync.notice).toMatch(/was upgraded/)
+    expect(sync.notice).not.toMatch(/lost/)
+    expect((await listCandidatesForSample(db, samples[0]!.id)).map((row) => [row.id, row.status])).toEqual([
+      [complete.id, 'complete'],
+      [partial.id, 'partial'],
+    ])
+    const sentinel = await getSentinel(db, v1ProjectId)
+    expect(sentinel).toEqual({ projectId: v1ProjectId, ...log.head() })
+    expect(await countSampleRows(db, v1ProjectId)).toBe(5)
+
+    // Rebuilt once: the next open trusts the store and says nothing.
+    sync.close()
+    await sync.open(v1ProjectId)
+    expect(sync.notice).toBeNull()
+    db.close()
   })
 
   it('opens a store written by a newer Winnow read-only, with a clear message, without changing or deleting it', async () => {

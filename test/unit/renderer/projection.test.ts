@@ -16,7 +16,7 @@ import { getProject } from '../../../src-renderer/db/repos/projects.repo'
 import { countSampleRows } from '../../../src-renderer/db/repos/samples.repo'
 import { getSentinel } from '../../../src-renderer/db/repos/sentinel.repo'
 import { FakeProjectLog } from '../../fakes/fake-project-log'
-import { appendImport, makeJob, makeSample } from '../../factories/log-events'
+import { appendImport, makeCandidate, makeJob, makeSample } from '../../factories/log-events'
 
 let db: WinnowDb
 
@@ -32,6 +32,7 @@ async function dump(): Promise<Record<string, unknown[]>> {
     samples: await db.samples.toArray(),
     importBatches: await db.importBatches.toArray(),
     jobs: await db.jobs.toArray(),
+    candidates: await db.candidates.toArray(),
     sentinel: await db.sentinel.toArray(),
   }
 }
@@ -39,7 +40,8 @@ async function dump(): Promise<Record<string, unknown[]>> {
 function projectLog(): FakeProjectLog {
   const log = new FakeProjectLog()
   log.append('project.created', { name: 'Demo', settings: { maxFieldBytes: 1024 * 1024 } })
-  appendImport(log, { count: 120, perEvent: 25 })
+  const { samples } = appendImport(log, { count: 120, perEvent: 25 })
+  log.append('candidates.recorded', { candidates: [makeCandidate(samples[0]!.id)] })
   return log
 }
 
@@ -170,7 +172,14 @@ describe('clearProject', () => {
     await applyEvents(db, orphans.projectId, orphans.events, orphans.head())
     await db.sentinel.delete(orphans.projectId) // a partial loss: that project will rebuild when opened
     await clearProject(db, log.projectId)
-    expect(await dump()).toEqual({ projects: [], samples: [], importBatches: [], jobs: [], sentinel: [] })
+    expect(await dump()).toEqual({
+      projects: [],
+      samples: [],
+      importBatches: [],
+      jobs: [],
+      candidates: [],
+      sentinel: [],
+    })
   })
 
   it('leaves a store that a replay from the start restores exactly', async () => {

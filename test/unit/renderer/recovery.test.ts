@@ -78,6 +78,29 @@ const cases: Array<{
   },
 ]
 
+const upgraded: SentinelRow = { ...level, rebuildPending: 'schema-upgrade' }
+cases.push(
+  {
+    name: 'level with the log, after a schema upgrade that added tables',
+    sentinel: upgraded,
+    actual: 1000,
+    expected: { action: 'rebuild', reason: 'schema-upgrade' },
+  },
+  {
+    name: 'behind the log, after a schema upgrade',
+    sentinel: { ...upgraded, lastSeq: 40 },
+    actual: 1000,
+    expected: { action: 'rebuild', reason: 'schema-upgrade' },
+  },
+  {
+    // A real loss is still named as one, so the person is not told "nothing was lost" when something was.
+    name: 'shorter than its sentinel, after a schema upgrade',
+    sentinel: upgraded,
+    actual: 10,
+    expected: { action: 'rebuild', reason: 'store-shorter' },
+  },
+)
+
 describe('assessStore', () => {
   it.each(cases)('$name → $expected.action', ({ sentinel, actual, expected, ...rest }) => {
     expect(assessStore({ sentinel, actualSampleCount: actual, head: rest.head ?? head })).toEqual(expected)
@@ -94,6 +117,13 @@ describe('describeRebuild', () => {
       /lost part of this project's data.*: 1 sample restored\.$/,
     )
     expect(describeRebuild('different-log', 0)).toMatch(/rebuilt from the project log: 0 samples restored/)
+  })
+
+  it('says a schema upgrade rebuilt the project without calling it a loss', () => {
+    const notice = describeRebuild('schema-upgrade', 1_000)
+    expect(notice).toMatch(/was upgraded/)
+    expect(notice).toContain(`(${(1_000).toLocaleString()} samples)`)
+    expect(notice).not.toMatch(/lost|discard/)
   })
 
   it('says nothing for a new project or a catch-up', () => {

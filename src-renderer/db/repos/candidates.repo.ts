@@ -1,0 +1,30 @@
+// Candidates: model rewrites of samples as the project log recorded them (complete, partial or failed),
+// read per sample for the detail view and counted per project; written only by the projection.
+import type { CandidateStatus } from '@shared/domain/candidate'
+import { maxKey, minKey, type CandidateRow, type WinnowDb } from '../database'
+
+/** Newest first. */
+export function listCandidatesForSample(db: WinnowDb, sampleId: string): Promise<CandidateRow[]> {
+  return db.candidates
+    .where('[sampleId+createdAt]')
+    .between([sampleId, minKey], [sampleId, maxKey])
+    .reverse()
+    .toArray()
+}
+
+/** All of a project's candidates, or only those with one status. */
+export function countCandidates(db: WinnowDb, projectId: string, status?: CandidateStatus): Promise<number> {
+  if (status !== undefined)
+    return db.candidates.where('[projectId+status]').equals([projectId, status]).count()
+  return db.candidates.where('[projectId+jobId]').between([projectId, minKey], [projectId, maxKey]).count()
+}
+
+/** Projection only: rows are keyed by candidate id, so applying the same records twice changes nothing. */
+export async function recordCandidates(db: WinnowDb, rows: CandidateRow[]): Promise<void> {
+  if (rows.length > 0) await db.candidates.bulkPut(rows)
+}
+
+/** Projection only (rebuild). */
+export async function deleteProjectCandidates(db: WinnowDb, projectId: string): Promise<void> {
+  await db.candidates.where('[projectId+jobId]').between([projectId, minKey], [projectId, maxKey]).delete()
+}

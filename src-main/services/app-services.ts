@@ -14,6 +14,10 @@ import { createGenerationWorker } from './generation/generation-job'
 import { isLoopbackHost } from './generation/loopback-host'
 import { OllamaEngine } from '../engines/ollama/ollama-engine'
 import type { ModelTarget } from '@shared/domain/generation-spec'
+import { ModelsService } from './models/models-service'
+import { createPullWorker } from './models/pull-job'
+import { TemplatesService } from './templates/templates-service'
+import { findResourcesDir } from './resources-dir'
 
 export interface FilePickers {
   pickImport(): Promise<string | null>
@@ -28,6 +32,8 @@ export interface AppServicesOptions {
   openExternal: (url: string) => Promise<boolean>
   /** Electron only: schedule the unopenable store to be moved aside and restart; null where not possible. */
   moveStoreAside?: ((reason: string) => Promise<void>) | null
+  /** Shipped templates and recipes; found from where the code runs when absent (resources-dir.ts). */
+  resourcesDir?: string
 }
 
 export interface AppServices {
@@ -45,12 +51,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const jobs = new JobRunner(registry, events)
   jobs.register(createImportWorker(registry))
   const ollamaEngines = new Map<string, OllamaEngine>()
-  const engineFor = (target: ModelTarget): OllamaEngine => {
-    let engine = ollamaEngines.get(target.host)
-    if (!engine) ollamaEngines.set(target.host, (engine = new OllamaEngine({ host: target.host })))
+  const engineForHost = (host: string): OllamaEngine => {
+    let engine = ollamaEngines.get(host)
+    if (!engine) ollamaEngines.set(host, (engine = new OllamaEngine({ host })))
     return engine
   }
+  const engineFor = (target: ModelTarget): OllamaEngine => engineForHost(target.host)
   jobs.register(createGenerationWorker(registry, engineFor))
+  jobs.register(createPullWorker(engineForHost))
+  const models = new ModelsService(engineForHost, jobs)
+  const templates = new TemplatesService(() => options.resourcesDir ?? findResourcesDir())
   const imports = new ImportService(registry, jobs)
   const pickers = (): FilePickers => {
     if (options.pickers) return options.pickers
@@ -131,6 +141,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const job = await jobs.start(projectId, 'generate', title, { projectId, spec })
       return { jobId: job.id, candidates }
     },
+    'models.status': ({ host, allowRemoteHost }) => models.status(host, allowRemoteHost),
+    'models.list': ({ host, allowRemoteHost }) => models.list(host, allowRemoteHost),
+    'models.pull': async ({ projectId, host, name, allowRemoteHost }) => ({
+      jobId: await models.pull(projectId, host, name, allowRemoteHost),
+    }),
+    'models.delete': async ({ host, name, allowRemoteHost }) => {
+      await models.remove(host, name, allowRemoteHost)
+      return { deleted: true as const }
+    },
+    'templates.list': () => templates.list(),
     'store.moveAside': async ({ reason }) => {
       if (!options.moveStoreAside) {
         throw new AppFailure(

@@ -10,13 +10,15 @@ import { api } from '../lib/api'
 import { formatCount } from '../ui/format'
 import { BatchesState } from './batches.svelte'
 import { BrowseState } from './browse.svelte'
+import { GenerateState } from './generate.svelte'
 import { ImportWizard } from './import-wizard.svelte'
 import { JobsState } from './jobs.svelte'
+import { ModelsState } from './models.svelte'
 import { Notifications } from './notifications.svelte'
 import { ProjectionSync } from './projection-sync.svelte'
 import { ProjectsState } from './projects.svelte'
 
-export type View = 'projects' | 'browse' | 'import' | 'jobs'
+export type View = 'projects' | 'browse' | 'import' | 'models' | 'generate' | 'jobs'
 export type AppInfo = Reply<'app.info'>
 
 export class AppState {
@@ -26,6 +28,8 @@ export class AppState {
   readonly batches = new BatchesState()
   readonly browse = new BrowseState()
   readonly importWizard = new ImportWizard(this.jobs)
+  readonly models = new ModelsState()
+  readonly generate = new GenerateState()
 
   #view = $state<View>('projects')
   #store = $state.raw<OpenedStore | null>(null)
@@ -110,6 +114,7 @@ export class AppState {
     this.#view = 'browse'
     this.batches.open(store.db, projectId)
     this.browse.open(store.db, projectId)
+    this.generate.open(store.db, projectId)
     void this.#watchJobs(projectId)
     // Every page it applies bumps sync.version, which App.svelte turns into storeChanged().
     await sync.open(projectId)
@@ -119,6 +124,7 @@ export class AppState {
     this.#sync?.close()
     this.jobs.close()
     this.browse.close()
+    this.generate.close()
     this.batches.close()
     this.importWizard.reset()
     this.projects.close()
@@ -134,6 +140,7 @@ export class AppState {
   storeChanged(): void {
     void this.batches.refresh()
     this.browse.storeChanged()
+    this.generate.storeChanged()
   }
 
   #jobSettled(job: JobSnapshot): void {

@@ -22,6 +22,11 @@ export const channelNames = [
   'links.openExternal',
   'store.moveAside',
   'generation.start',
+  'models.status',
+  'models.list',
+  'models.pull',
+  'models.delete',
+  'templates.list',
 ] as const
 
 export const eventNames = ['log.appended', 'jobs.changed', 'projects.changed'] as const

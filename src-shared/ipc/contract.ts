@@ -7,11 +7,26 @@ import { importFormat, importSpec } from '../domain/import-spec'
 import { logEvent, logHead } from '../domain/log-events'
 import { jobSnapshot } from '../jobs/job'
 import { generationSpec } from '../domain/generation-spec'
+import { promptTemplate } from '../domain/prompt-template'
 
 const none = z.object({}).strict()
 const forProject = z.object({ projectId }).strict()
 const jobId = z.string().min(1).max(64)
 const path = z.string().min(1).max(4096)
+const host = z.string().url().max(2048)
+/** Ollama model names: "llama3.2:1b", "hf.co/owner/repo:Q4_K_M". */
+const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/, 'expected an Ollama model name')
+/** A host that is not this machine is only contacted when the person said yes (see generationSpec). */
+const onHost = { host, allowRemoteHost: z.boolean().default(false) }
+const modelInfo = z.object({
+  name: z.string(),
+  digest: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  family: z.string().nullable(),
+  quantization: z.string().nullable(),
+  parameterSize: z.string().nullable(),
+  modifiedAt: z.string().nullable(),
+})
 
 export const contract = {
   'app.info': {
@@ -92,6 +107,28 @@ export const contract = {
   'generation.start': {
     request: z.object({ projectId, spec: generationSpec }).strict(),
     reply: z.object({ jobId: z.string(), candidates: z.number().int().nonnegative() }),
+  },
+  'models.status': {
+    request: z.object(onHost).strict(),
+    reply: z.object({
+      reachable: z.boolean(),
+      version: z.string().nullable(),
+      message: z.string().nullable(),
+    }),
+  },
+  'models.list': { request: z.object(onHost).strict(), reply: z.array(modelInfo) },
+  'models.pull': {
+    // Pulling is app-wide, but jobs live in a project: the job is attached to the project open at the time.
+    request: z.object({ projectId, name: modelName, ...onHost }).strict(),
+    reply: z.object({ jobId: z.string() }),
+  },
+  'models.delete': {
+    request: z.object({ name: modelName, ...onHost }).strict(),
+    reply: z.object({ deleted: z.literal(true) }),
+  },
+  'templates.list': {
+    request: none,
+    reply: z.array(z.object({ template: promptTemplate, hash: z.string() })),
   },
 } satisfies Record<ChannelName, { request: z.ZodType; reply: z.ZodType }>
 

@@ -36,4 +36,9 @@ export const validRequests: { [C in ChannelName]: Request<C> } = {
   'links.openExternal': { url: 'https://ollama.com/library' },
   'generation.start': { projectId, spec: generationSpecFor('http://127.0.0.1:11434') },
   'store.moveAside': { reason: 'Internal error opening backing store' },
+  'models.status': { host: 'http://127.0.0.1:11434' },
+  'models.list': { host: 'http://127.0.0.1:11434' },
+  'models.pull': { projectId, host: 'http://127.0.0.1:11434', name: 'llama3.2:1b' },
+  'models.delete': { host: 'http://127.0.0.1:11434', name: 'llama3.2:1b' },
+  'templates.list': {},
 }

@@ -11,7 +11,7 @@ import {
   type ModelInfo,
   type TokenLogprob,
 } from '../engine'
-import { fromNetworkError } from './failures'
+import { fromNetworkError, fromStatus } from './failures'
 import { guardedFetch, type Deadlines, type GuardOptions } from './guarded-fetch'
 import { hostSemaphore, type Semaphore } from './semaphore'
 import { ThinkSplitter } from './think-splitter'
@@ -31,6 +31,14 @@ export interface OllamaEngineOptions {
   retry?: Partial<RetryPolicy>
   maxLineBytes?: number
   maxTotalBytes?: number
+}
+
+/** One line of /api/pull progress: the layer being fetched and its bytes, when the server says. */
+export interface PullProgress {
+  status: string
+  digest: string | null
+  completed: number | null
+  total: number | null
 }
 
 export interface ModelShow {
@@ -141,6 +149,50 @@ export class OllamaEngine implements Engine {
       capabilities: Array.isArray(caps) ? caps.filter((c): c is string => typeof c === 'string') : [],
       modifiedAt: res.modified_at ? String(res.modified_at) : null,
     }
+  }
+
+  /** Streams /api/pull; resolves once the server says success, rejects on any error line or fault. */
+  async pull(name: string, signal: AbortSignal, onProgress: (progress: PullProgress) => void): Promise<void> {
+    let isSuccess = false
+    try {
+      const stream = await this.client(signal, 'ndjson').pull({ model: name, stream: true })
+      for await (const part of stream) {
+        isSuccess ||= part.status === 'success'
+        onProgress({
+          status: typeof part.status === 'string' ? part.status : '',
+          digest: typeof part.digest === 'string' && part.digest !== '' ? part.digest : null,
+          completed: typeof part.completed === 'number' ? part.completed : null,
+          total: typeof part.total === 'number' ? part.total : null,
+        })
+      }
+    } catch (e) {
+      throw asGenerationError(e, signal)
+    }
+    if (!isSuccess) throw new GenerationError('truncated', `pulling ${name} ended without success`, false)
+  }
+
+  /**
+   * DELETE /api/delete. Ollama answers 200 with an empty body and no content type, which the JSON guard
+   * would reject, so this one call goes straight to fetch with a deadline and the same status mapping.
+   */
+  async remove(name: string, signal?: AbortSignal): Promise<void> {
+    const deadline = AbortSignal.timeout(this.options.deadlines?.headersMs ?? 30_000)
+    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline
+    let response: Response
+    try {
+      response = await this.fetchImpl(`${this.host}/api/delete`, {
+        method: 'DELETE',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: name }),
+        signal: combined,
+      })
+    } catch (e) {
+      if (deadline.aborted && !signal?.aborted)
+        throw new GenerationError('timeout', `no answer from ${this.host} to delete ${name}`, false)
+      throw asGenerationError(e, signal)
+    }
+    const body = await response.text().catch(() => '')
+    if (!response.ok) throw fromStatus(response.status, body.slice(0, 64 * 1024))
   }
 
   private client(signal: AbortSignal | undefined, expect: GuardOptions['expect']): Ollama {

@@ -1,0 +1,88 @@
+// Models and Generate through the UI, in Chromium over the loopback transport, against the fake Ollama
+// server: point Winnow at it, pull a model, then generate 3 candidates × 2 models × 2 temperatures for
+// 5 samples and watch the job finish with all 60 complete.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  assertPrerequisites,
+  cleanup,
+  freePort,
+  openApp,
+  startHost,
+  tempDir,
+  type Browser,
+  type Host,
+} from './harness'
+import { createProject, importFile } from './app-driver'
+import { FakeOllamaServer } from '../fakes/fake-ollama-server'
+
+describe('models and generation through the UI', () => {
+  let work: string
+  let host: Host
+  let app: Browser
+  let ollama: FakeOllamaServer
+  let corpus: string
+
+  beforeAll(async () => {
+    assertPrerequisites()
+    work = await tempDir('e2e-generate')
+    corpus = join(work, 'corpus.jsonl')
+    const lines = Array.from({ length: 5 }, (_, i) =>
+      JSON.stringify({ id: `s${i}`, text: `Story ${i}: a fox.` }),
+    )
+    await writeFile(corpus, lines.join('\n'))
+    ollama = await new FakeOllamaServer().start()
+    host = await startHost(join(work, 'data'), await freePort())
+    app = await openApp(join(work, 'profile'), host.url)
+  })
+
+  afterAll(async () => {
+    await app?.close()
+    await host?.stop()
+    await ollama?.stop()
+    await cleanup(work)
+  })
+
+  it('lists and pulls models at the chosen host', async () => {
+    const { page } = app
+    await createProject(page, 'Generation')
+    expect(await importFile(page, corpus, { textField: 'text', idField: 'id', origin: 'human' })).toEqual({
+      imported: 5,
+      duplicates: 0,
+      rejected: 0,
+    })
+    await page.getByTestId('nav-models').click()
+    await page.getByTestId('ollama-host').fill(ollama.url)
+    await page.getByTestId('ollama-host').press('Enter')
+    await page.getByTestId('ollama-status').getByText(`Connected to Ollama ${ollama.version}`).waitFor()
+    await page.locator('[data-testid="model-row"][data-model="tiny:latest"]').waitFor()
+    expect(await page.getByTestId('model-row').count()).toBe(ollama.models.length)
+
+    await page.getByTestId('pull-name').fill('fresh:1b')
+    await page.getByTestId('pull-start').click()
+    await page.locator('[data-testid="pull-progress"][data-status="done"]').waitFor({ timeout: 30_000 })
+    await page.locator('[data-testid="model-row"][data-model="fresh:1b"]').waitFor()
+  })
+
+  it('generates the planned grid for every sample', async () => {
+    const { page } = app
+    await page.getByTestId('nav-generate').click()
+    expect(await page.getByTestId('template-select').locator('option').count()).toBe(5)
+    await page
+      .getByTestId('template-preview')
+      .getByText('Story 0: a fox.', { exact: false })
+      .first()
+      .waitFor()
+    for (const model of ['tiny:latest', 'thinker:latest'])
+      await page.locator(`[data-testid="gen-model"][data-model="${model}"]`).check()
+    await page.getByTestId('gen-temperatures').fill('0.5, 1')
+    await page.getByTestId('gen-k').fill('3')
+    await page.locator('[data-testid="gen-planned"][data-count="60"]').waitFor()
+    await page.getByTestId('gen-start').click()
+    const progress = page.locator('[data-testid="gen-progress"][data-status="done"]')
+    await progress.waitFor({ timeout: 120_000 })
+    expect(await progress.getByTestId('gen-count-complete').textContent()).toBe('60')
+    expect(await progress.getByTestId('gen-count-failed').textContent()).toBe('0')
+  })
+})

@@ -84,5 +84,28 @@ describe('models and generation through the UI', () => {
     await progress.waitFor({ timeout: 120_000 })
     expect(await progress.getByTestId('gen-count-complete').textContent()).toBe('60')
     expect(await progress.getByTestId('gen-count-failed').textContent()).toBe('0')
+
+    // Every candidate's provenance is in the sample view: 2 models × 2 temperatures × 3 per sample.
+    await page.getByTestId('nav-browse').click()
+    await page.getByTestId('sample-row').first().click()
+    const candidates = page.getByTestId('sample-candidates').getByTestId('candidate')
+    await candidates.nth(11).waitFor({ timeout: 60_000 })
+    expect(await candidates.count()).toBe(12)
+    expect(await page.locator('[data-testid="candidate"][data-status="complete"]').count()).toBe(12)
+    expect(await page.getByTestId('candidate-provenance').count()).toBe(12)
+    const provenance = page.getByTestId('candidate-provenance').first()
+    await provenance.locator('summary').first().click()
+    const text = await provenance.textContent()
+    for (const field of [
+      'Engine',
+      'ollama',
+      ollama.url,
+      'Model digest',
+      'Template hash',
+      'Seed',
+      'Attempt',
+    ]) {
+      expect(text).toContain(field)
+    }
   })
 })

@@ -30,7 +30,7 @@ export interface GuardOptions {
 type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>
 
 const MiB = 1024 * 1024
-const encoder = new TextEncoder()
+const newline = new Uint8Array([0x0a])
 
 export function guardedFetch(base: typeof fetch, options: GuardOptions = {}): typeof fetch {
   const deadlines = { ...DEFAULT_DEADLINES, ...options.deadlines }
@@ -221,6 +221,11 @@ class GuardedCall {
                 throw failure('too-large', `response exceeds ${limits.total} bytes`, started)
               raw = splitter.push(r.value)
             }
+            // Validated lines of this read go on as one chunk: one stream operation instead of two per line.
+            const out: Uint8Array[] = []
+            const deliver = (): void => {
+              if (out.length > 0) controller.enqueue(Buffer.concat(out))
+            }
             let emitted = false
             for (const bytes of raw) {
               let ok: Uint8Array | null
@@ -232,13 +237,14 @@ class GuardedCall {
                 // them the partial text: deliver those, fail on the next pull.
                 if (!emitted) throw e
                 deferred = e
+                deliver()
                 return
               }
               if (!ok) continue
-              controller.enqueue(ok)
-              controller.enqueue(encoder.encode('\n'))
+              out.push(ok, newline)
               emitted = true
             }
+            deliver()
             if (r.done) {
               if (!sawDone) {
                 const err = failure('truncated', `stream ended after ${lines} lines without done`, lines > 0)

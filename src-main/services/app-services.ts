@@ -14,7 +14,9 @@ import { createGenerationWorker } from './generation/generation-job'
 import { isLoopbackHost } from './generation/loopback-host'
 import { OllamaEngine } from '../engines/ollama/ollama-engine'
 import type { ModelTarget } from '@shared/domain/generation-spec'
+import type { Engine } from '../engines/engine'
 import { ModelsService } from './models/models-service'
+import { EmbeddedModels } from './models/embedded-models'
 import { createPullWorker } from './models/pull-job'
 import { TemplatesService } from './templates/templates-service'
 import { findResourcesDir } from './resources-dir'
@@ -56,7 +58,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     if (!engine) ollamaEngines.set(host, (engine = new OllamaEngine({ host })))
     return engine
   }
-  const engineFor = (target: ModelTarget): OllamaEngine => engineForHost(target.host)
+  const embedded = new EmbeddedModels()
+  const engineFor = (target: ModelTarget): Engine =>
+    target.engine === 'ollama' ? engineForHost(target.host) : embedded.engineFor(target.modelPath)
   jobs.register(createGenerationWorker(registry, engineFor))
   jobs.register(createPullWorker(engineForHost))
   const models = new ModelsService(engineForHost, jobs)
@@ -125,11 +129,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       return { opened: await options.openExternal(url) }
     },
     'generation.start': async ({ projectId, spec }) => {
-      const remote = spec.models.find((target) => !isLoopbackHost(target.host))
-      if (remote && !spec.allowRemoteHost) {
+      // Only Ollama targets send text anywhere: an embedded model runs in this process.
+      const hosts = spec.models.flatMap((target) => (target.engine === 'ollama' ? [target.host] : []))
+      const remote = hosts.find((host) => !isLoopbackHost(host))
+      if (remote !== undefined && !spec.allowRemoteHost) {
         throw new AppFailure(
           'forbidden',
-          `${remote.host} is not this machine: corpus text would leave it. Confirm sending it there first.`,
+          `${remote} is not this machine: corpus text would leave it. Confirm sending it there first.`,
         )
       }
       const state = await registry.state(projectId)
@@ -150,6 +156,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       await models.remove(host, name, allowRemoteHost)
       return { deleted: true as const }
     },
+    'models.inspectGguf': ({ path }) => embedded.inspect(path),
     'templates.list': () => templates.list(),
     'store.moveAside': async ({ reason }) => {
       if (!options.moveStoreAside) {
@@ -171,6 +178,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     jobs,
     async close() {
       await jobs.shutdown()
+      await embedded.close()
       await registry.close()
     },
   }

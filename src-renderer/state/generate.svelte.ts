@@ -1,7 +1,7 @@
 // The Generate screen's state: the shipped templates, the chosen template and models, the grid and
 // sampling fields as typed, the first sample for the live preview, and the job it started.
 import type { Reply } from '@shared/ipc/contract'
-import type { GenerationSpec } from '@shared/domain/generation-spec'
+import type { GenerationSpec, ModelTarget } from '@shared/domain/generation-spec'
 import type { WinnowDb, SampleRow } from '../db/database'
 import { countSampleRows, noSampleFilter, pageSamples } from '../db/repos/samples.repo'
 import { api } from '../lib/api'
@@ -135,7 +135,13 @@ export class GenerateState {
     this.#fields = { ...this.#fields, ...patch }
   }
 
-  async start(projectId: string, host: string, allowRemoteHost: boolean): Promise<number> {
+  /** Chosen names found in `embedded` run in-process through llama.cpp; the rest at the Ollama host. */
+  async start(
+    projectId: string,
+    host: string,
+    allowRemoteHost: boolean,
+    embedded: readonly { name: string; path: string }[] = [],
+  ): Promise<number> {
     const template = this.template
     const parsed = this.parsed
     if (template === null) throw new Error('Choose a template first.')
@@ -144,7 +150,10 @@ export class GenerateState {
     const spec: GenerationSpec = {
       sampleIds: null,
       template: template.template,
-      models: this.#models.map((model) => ({ engine: 'ollama', host, model })),
+      models: this.#models.map((model): ModelTarget => {
+        const file = embedded.find((candidate) => candidate.name === model)
+        return file ? { engine: 'llamacpp', modelPath: file.path, model } : { engine: 'ollama', host, model }
+      }),
       ...parsed.value,
       stop: [],
       concurrency: 2,

@@ -9,9 +9,27 @@ export { isHttpUrl, isLoopbackUrl }
 
 export type HostStatus = Reply<'models.status'>
 export type InstalledModel = Reply<'models.list'>[number]
+/** A GGUF file run by the embedded llama.cpp engine, as inspected when it was added. */
+export type EmbeddedModel = Reply<'models.inspectGguf'>
 
 export const defaultHost = 'http://127.0.0.1:11434'
 const hostKey = 'winnow.ollamaHost'
+const embeddedKey = 'winnow.embeddedModels'
+
+function isEmbeddedModel(value: unknown): value is EmbeddedModel {
+  if (typeof value !== 'object' || value === null) return false
+  const model = value as Record<string, unknown>
+  return typeof model['name'] === 'string' && typeof model['path'] === 'string'
+}
+
+function storedEmbedded(): EmbeddedModel[] {
+  try {
+    const parsed: unknown = JSON.parse(globalThis.localStorage?.getItem(embeddedKey) ?? '[]')
+    return Array.isArray(parsed) ? parsed.filter(isEmbeddedModel) : []
+  } catch {
+    return []
+  }
+}
 
 function storedHost(): string {
   try {
@@ -29,6 +47,7 @@ export class ModelsState {
   #error = $state<string | null>(null)
   #isLoading = $state(false)
   #pullJobId = $state<string | null>(null)
+  #embedded = $state.raw<EmbeddedModel[]>(storedEmbedded())
   #generation = 0
 
   get host(): string {
@@ -66,6 +85,31 @@ export class ModelsState {
 
   get pullJobId(): string | null {
     return this.#pullJobId
+  }
+
+  /** Embedded (llama.cpp) model files, kept in localStorage. */
+  get embedded(): EmbeddedModel[] {
+    return this.#embedded
+  }
+
+  /** Main loads the file and reads its metadata; a failure (no such file, not a GGUF) is thrown. */
+  async addEmbedded(path: string): Promise<EmbeddedModel> {
+    const info = await api['models.inspectGguf']({ path: path.trim() })
+    this.#setEmbedded([...this.#embedded.filter((model) => model.name !== info.name), info])
+    return info
+  }
+
+  removeEmbedded(name: string): void {
+    this.#setEmbedded(this.#embedded.filter((model) => model.name !== name))
+  }
+
+  #setEmbedded(models: EmbeddedModel[]): void {
+    this.#embedded = models
+    try {
+      globalThis.localStorage?.setItem(embeddedKey, JSON.stringify(models))
+    } catch {
+      // Storage refused: the list still applies for this session.
+    }
   }
 
   setHost(host: string): void {

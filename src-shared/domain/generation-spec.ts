@@ -3,12 +3,26 @@
 import { z } from 'zod'
 import { promptTemplate } from './prompt-template'
 
-export const modelTarget = z.object({
+export const ollamaTarget = z.object({
   engine: z.literal('ollama'),
   host: z.string().url(),
   model: z.string().min(1).max(200),
 })
+
+/** A GGUF file run in-process by the embedded llama.cpp engine; `model` is its display name. */
+export const llamaCppTarget = z.object({
+  engine: z.literal('llamacpp'),
+  modelPath: z.string().min(1).max(4096),
+  model: z.string().min(1).max(200),
+})
+
+export const modelTarget = z.discriminatedUnion('engine', [ollamaTarget, llamaCppTarget])
 export type ModelTarget = z.infer<typeof modelTarget>
+
+/** Where a target runs: the Ollama host, or the model file for the embedded engine. */
+export function targetLocation(target: ModelTarget): string {
+  return target.engine === 'ollama' ? target.host : target.modelPath
+}
 
 export const generationSpec = z.object({
   /** null: every sample of the project. */

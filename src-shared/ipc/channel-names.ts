@@ -26,6 +26,7 @@ export const channelNames = [
   'models.list',
   'models.pull',
   'models.delete',
+  'models.inspectGguf',
   'templates.list',
 ] as const
 

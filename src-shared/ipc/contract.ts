@@ -126,6 +126,20 @@ export const contract = {
     request: z.object({ name: modelName, ...onHost }).strict(),
     reply: z.object({ deleted: z.literal(true) }),
   },
+  'models.inspectGguf': {
+    // An embedded (llama.cpp) model file: its GGUF metadata, read by loading it.
+    request: z.object({ path }).strict(),
+    reply: z.object({
+      name: z.string(),
+      path: z.string(),
+      architecture: z.string().nullable(),
+      parameterCount: z.number().nullable(),
+      contextLength: z.number(),
+      vocabularySize: z.number(),
+      fileSizeBytes: z.number(),
+      digest: z.string(),
+    }),
+  },
   'templates.list': {
     request: none,
     reply: z.array(z.object({ template: promptTemplate, hash: z.string() })),

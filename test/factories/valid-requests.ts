@@ -40,5 +40,6 @@ export const validRequests: { [C in ChannelName]: Request<C> } = {
   'models.list': { host: 'http://127.0.0.1:11434' },
   'models.pull': { projectId, host: 'http://127.0.0.1:11434', name: 'llama3.2:1b' },
   'models.delete': { host: 'http://127.0.0.1:11434', name: 'llama3.2:1b' },
+  'models.inspectGguf': { path: '/models/stories260K.gguf' },
   'templates.list': {},
 }

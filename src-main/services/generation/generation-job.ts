@@ -11,7 +11,7 @@ import { slotKey } from '../projects/project-state'
 import type { ProjectRegistry } from '../projects/project-registry'
 import { uuidv7 } from '../../log/uuidv7'
 import { CandidateRecorder } from './candidate-recorder'
-import type { GenerationSpec, ModelTarget } from '@shared/domain/generation-spec'
+import { targetLocation, type GenerationSpec, type ModelTarget } from '@shared/domain/generation-spec'
 import { summariseLogprobs } from './logprob-summary'
 
 export interface GenerationParams {
@@ -63,7 +63,7 @@ async function runGeneration(
     for (const target of spec.models) {
       for (const temperature of spec.temperatures) {
         for (let index = 0; index < spec.candidatesPerCell; index++) {
-          const slot = `${sample.id}|${target.host}|${target.model}|t=${temperature}|${index}`
+          const slot = `${sample.id}|${targetLocation(target)}|${target.model}|t=${temperature}|${index}`
           const previous = state.candidateSlots.get(slotKey(context.jobId, slot))
           if (previous?.status === 'complete') skipped++
           else
@@ -118,7 +118,7 @@ async function runGeneration(
     }
     const generated = outcome.result
     const digest = generated?.modelDigest ?? null
-    const modelKey = `${task.target.host}|${task.target.model}`
+    const modelKey = `${targetLocation(task.target)}|${task.target.model}`
     if (digest) {
       const seen = digests.get(modelKey)
       if (seen && seen !== digest && !result.digestChanges.includes(modelKey))
@@ -136,7 +136,7 @@ async function runGeneration(
       failure: outcome.error ? { kind: outcome.error.kind, message: outcome.error.message } : null,
       provenance: {
         engine: task.target.engine,
-        host: generated?.host ?? task.target.host,
+        host: task.target.engine === 'ollama' ? (generated?.host ?? task.target.host) : null,
         model: task.target.model,
         modelDigest: digest,
         engineVersion: generated?.engineVersion ?? null,

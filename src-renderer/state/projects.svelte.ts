@@ -2,6 +2,7 @@
 // lost). Main owns the projects; this keeps the latest list it answered and refreshes on projects.changed.
 import type { DeletionSummary, ProjectSummary } from '@shared/domain/project'
 import { api, onEvent, onReconnect } from '../lib/api'
+import type { LogHead } from '@shared/domain/log-events'
 
 export class ProjectsState {
   #list = $state<ProjectSummary[]>([])
@@ -43,10 +44,19 @@ export class ProjectsState {
     if (this.#unsubscribe.length === 0) {
       this.#unsubscribe = [
         onEvent('projects.changed', () => void this.refresh()),
+        // Every append carries the log head: keep each project's counts current without another round trip.
+        onEvent('log.appended', ({ projectId, head }) => this.#noteHead(projectId, head)),
         onReconnect(() => void this.refresh()),
       ]
     }
     await this.refresh()
+  }
+
+  #noteHead(projectId: string, head: LogHead): void {
+    const index = this.#list.findIndex((project) => project.id === projectId)
+    const project = this.#list[index]
+    if (!project || (project.sampleCount === head.sampleCount && project.lastSeq === head.lastSeq)) return
+    this.#list = this.#list.with(index, { ...project, sampleCount: head.sampleCount, lastSeq: head.lastSeq })
   }
 
   stop(): void {

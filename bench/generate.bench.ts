@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Ollama } from 'ollama'
-import { createAppServices } from '../src-main/services/app-services'
+import { jobSettled, openTestServices } from '../test/fakes/test-services'
 import { FakeOllamaServer } from '../test/fakes/fake-ollama-server'
 import { cleanup, tempDir } from '../test/e2e/harness'
 import { generationSpecFor } from '../test/factories/generation-spec'
@@ -20,28 +20,9 @@ const models = ['tiny:latest', 'thinker:latest']
 async function main(): Promise<void> {
   const work = await tempDir('bench-generate')
   const ollama = await new FakeOllamaServer().start()
-  const services = await createAppServices({
-    dataDir: join(work, 'data'),
-    appVersion: 'bench',
-    transport: 'loopback',
-    pickers: null,
-    openExternal: async () => false,
-  })
+  const services = await openTestServices(join(work, 'data'), 'bench')
   try {
-    const finished = (jobId: string): Promise<JobSnapshot> =>
-      new Promise((resolve) => {
-        const stop = services.events.subscribe((name, payload) => {
-          const job = payload as JobSnapshot
-          if (
-            name === 'jobs.changed' &&
-            job.id === jobId &&
-            ['done', 'failed', 'cancelled'].includes(job.status)
-          ) {
-            stop()
-            resolve(job)
-          }
-        })
-      })
+    const finished = (jobId: string): Promise<JobSnapshot> => jobSettled(services, jobId)
     const corpus = join(work, 'corpus.jsonl')
     const texts = Array.from(
       { length: samples },

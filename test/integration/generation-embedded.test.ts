@@ -4,12 +4,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { createAppServices, type AppServices } from '../../src-main/services/app-services'
+import type { AppServices } from '../../src-main/services/app-services'
+import { jobSettled, openTestServices } from '../fakes/test-services'
 import { cleanup, tempDir } from '../e2e/harness'
 import { generationSpecFor } from '../factories/generation-spec'
 import { readLogEvent } from '@shared/domain/log-events'
 import type { CandidateRecord } from '@shared/domain/candidate'
-import type { JobSnapshot } from '@shared/jobs/job'
 
 const MODEL = resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf')
 const DIGEST = 'sha256:270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d'
@@ -20,33 +20,12 @@ describe('generation with an embedded model', () => {
 
   beforeEach(async () => {
     work = await tempDir('generation-embedded')
-    services = await createAppServices({
-      dataDir: join(work, 'data'),
-      appVersion: 'test',
-      transport: 'loopback',
-      pickers: null,
-      openExternal: async () => false,
-    })
+    services = await openTestServices(join(work, 'data'))
   })
   afterEach(async () => {
     await services.close()
     await cleanup(work)
   })
-
-  const waitForJob = (jobId: string): Promise<JobSnapshot> =>
-    new Promise((done) => {
-      const stop = services.events.subscribe((name, payload) => {
-        const job = payload as JobSnapshot
-        if (
-          name === 'jobs.changed' &&
-          job.id === jobId &&
-          ['done', 'failed', 'cancelled'].includes(job.status)
-        ) {
-          stop()
-          done(job)
-        }
-      })
-    })
 
   async function candidatesOf(projectId: string, jobId: string): Promise<CandidateRecord[]> {
     const { events } = await services.handlers['log.read']({
@@ -83,7 +62,7 @@ describe('generation with an embedded model', () => {
         origin: { kind: 'declared', value: 'human' },
       },
     })
-    await waitForJob(imported.jobId)
+    await jobSettled(services, imported.jobId)
 
     const spec = generationSpecFor('http://127.0.0.1:11434', {
       template: {
@@ -107,7 +86,7 @@ describe('generation with an embedded model', () => {
         spec,
       })
       expect(planned).toBe(4)
-      const job = await waitForJob(jobId)
+      const job = await jobSettled(services, jobId)
       expect(job.status).toBe('done')
       expect(job.result).toMatchObject({ complete: 4, partial: 0, failed: 0 })
       const candidates = await candidatesOf(project.id, jobId)

@@ -4,7 +4,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createAppServices, type AppServices } from '../../src-main/services/app-services'
+import type { AppServices } from '../../src-main/services/app-services'
+import { jobSettled, openTestServices } from '../fakes/test-services'
 import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 import { cleanup, freePort, startHost, tempDir } from '../e2e/harness'
 import { LoopbackClient } from '../e2e/loopback-client'
@@ -55,33 +56,12 @@ describe('generation job', () => {
   afterAll(async () => ollama.stop())
   beforeEach(async () => {
     work = await tempDir('generation')
-    services = await createAppServices({
-      dataDir: join(work, 'data'),
-      appVersion: 'test',
-      transport: 'loopback',
-      pickers: null,
-      openExternal: async () => false,
-    })
+    services = await openTestServices(join(work, 'data'))
   })
   afterEach(async () => {
     await services.close()
     await cleanup(work)
   })
-
-  const waitForJob = (jobId: string): Promise<JobSnapshot> =>
-    new Promise((resolve) => {
-      const stop = services.events.subscribe((name, payload) => {
-        const job = payload as JobSnapshot
-        if (
-          name === 'jobs.changed' &&
-          job.id === jobId &&
-          ['done', 'failed', 'cancelled'].includes(job.status)
-        ) {
-          stop()
-          resolve(job)
-        }
-      })
-    })
 
   async function projectWithSamples(count: number): Promise<string> {
     await writeCorpus(join(work, 'corpus.jsonl'), count)
@@ -90,7 +70,7 @@ describe('generation job', () => {
       projectId: project.id,
       spec: importSpec(join(work, 'corpus.jsonl')),
     })
-    await waitForJob(jobId)
+    await jobSettled(services, jobId)
     return project.id
   }
 
@@ -104,7 +84,7 @@ describe('generation job', () => {
     })
     const { jobId, candidates: planned } = await services.handlers['generation.start']({ projectId, spec })
     expect(planned).toBe(5 * 2 * 2 * 3)
-    const job = await waitForJob(jobId)
+    const job = await jobSettled(services, jobId)
     expect(job.status).toBe('done')
     expect(job.result).toMatchObject({ complete: 60, partial: 0, failed: 0, skipped: 0 })
 
@@ -145,7 +125,7 @@ describe('generation job', () => {
       concurrency: 1,
     })
     const { jobId } = await services.handlers['generation.start']({ projectId, spec })
-    const job = await waitForJob(jobId)
+    const job = await jobSettled(services, jobId)
     expect(job.result).toMatchObject({ complete: 1, partial: 1, failed: 0 })
     const candidates = await candidatesIn((afterSeq) =>
       services.handlers['log.read']({ projectId, afterSeq, maxEvents: 1000, maxBytes: 8 << 20 }),

@@ -3,36 +3,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { readFile } from 'node:fs/promises'
-import { createAppServices, type AppServices } from '../../src-main/services/app-services'
+import type { AppServices } from '../../src-main/services/app-services'
+import { jobSettled, openTestServices } from '../fakes/test-services'
 import { cleanup, tempDir } from '../e2e/harness'
 import { writeCsvWithRunawayQuote, writeDamagedJsonl } from '../factories/corpus-files'
 import type { JobSnapshot } from '@shared/jobs/job'
 import { readLogEvent } from '@shared/domain/log-events'
-
-const open = (dataDir: string): Promise<AppServices> =>
-  createAppServices({
-    dataDir,
-    appVersion: 'test',
-    transport: 'loopback',
-    pickers: null,
-    openExternal: async () => false,
-  })
-
-async function waitForJob(services: AppServices, jobId: string): Promise<JobSnapshot> {
-  return new Promise((done) => {
-    const stop = services.events.subscribe((name, payload) => {
-      const job = payload as JobSnapshot
-      if (
-        name === 'jobs.changed' &&
-        job.id === jobId &&
-        ['done', 'failed', 'cancelled'].includes(job.status)
-      ) {
-        stop()
-        done(job)
-      }
-    })
-  })
-}
 
 describe('import service', () => {
   let work: string
@@ -40,7 +16,7 @@ describe('import service', () => {
 
   beforeEach(async () => {
     work = await tempDir('import-service')
-    services = await open(join(work, 'data'))
+    services = await openTestServices(join(work, 'data'))
   })
   afterEach(async () => {
     await services.close()
@@ -56,7 +32,7 @@ describe('import service', () => {
       origin: { kind: 'declared' as const, value: 'human' as const },
     }
     const { jobId } = await services.handlers['import.start']({ projectId, spec })
-    return waitForJob(services, jobId)
+    return jobSettled(services, jobId)
   }
 
   it('imports exactly the good lines, records located errors, and re-import adds nothing', async () => {
@@ -139,7 +115,7 @@ describe('import service', () => {
       },
     ])
     await services.close()
-    services = await open(join(work, 'data'))
+    services = await openTestServices(join(work, 'data'))
     const [summary] = await services.handlers['projects.list']({})
     expect(summary).toMatchObject({ name: 'restart', sampleCount: 500 })
     const jobs = await services.handlers['jobs.list']({ projectId: project.id })

@@ -3,7 +3,8 @@
 // opt-in, and the five shipped templates with their hashes.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import { createAppServices, type AppServices } from '../../src-main/services/app-services'
+import type { AppServices } from '../../src-main/services/app-services'
+import { openTestServices } from '../fakes/test-services'
 import { AppFailure } from '@shared/ipc/result'
 import { templateHash } from '@shared/domain/prompt-template'
 import type { JobSnapshot } from '@shared/jobs/job'
@@ -21,13 +22,7 @@ describe('models and templates services', () => {
   afterAll(async () => ollama.stop())
   beforeEach(async () => {
     work = await tempDir('models')
-    services = await createAppServices({
-      dataDir: join(work, 'data'),
-      appVersion: 'test',
-      transport: 'loopback',
-      pickers: null,
-      openExternal: async () => false,
-    })
+    services = await openTestServices(join(work, 'data'))
   })
   afterEach(async () => {
     await services.close()

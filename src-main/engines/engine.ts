@@ -2,6 +2,7 @@
 // node-llama-cpp), so generation jobs, the models screen and the collapse monitor never know which runs.
 
 import type { RenderedPrompt } from '@shared/domain/prompt-template'
+import type { TokenLogprob } from '@shared/domain/token-logprobs'
 
 // A prompt template renders to this: one definition, shared with the renderer's live preview.
 export type { ChatMessage, RenderedPrompt } from '@shared/domain/prompt-template'
@@ -28,11 +29,7 @@ export interface GenerateRequest {
   onChunk?: (chunk: { text: string; thinking: string }) => void
 }
 
-export interface TokenLogprob {
-  token: string
-  logprob: number
-  top: { token: string; logprob: number }[]
-}
+export type { TokenLogprob }
 
 export interface GenerateResult {
   text: string

@@ -9,6 +9,12 @@ export interface PreparedEvent {
   kind: string
   at: string
   dataJson: string
+  /**
+   * The caller's own object, handed back in the appended event instead of a re-parse of `dataJson`
+   * (re-parsing every candidate's logprobs cost more than writing them). Callers append JSON-clean data
+   * (no undefined, Dates or Maps) and do not mutate it afterwards, so it equals what a replay reads.
+   */
+  data: unknown
 }
 
 export function prepareEvent(input: LogEventInput): PreparedEvent {
@@ -30,5 +36,6 @@ export function prepareEvent(input: LogEventInput): PreparedEvent {
     kind: input.kind,
     at: input.at ?? new Date().toISOString(),
     dataJson,
+    data: input.data,
   }
 }

@@ -94,7 +94,7 @@ export class LogWriter {
         entry.events.map((p) => {
           const event = { seq: ++seq, id: p.id, v: p.v, kind: p.kind, at: p.at }
           jsons.push(eventJson(event, p.dataJson))
-          return { ...event, data: JSON.parse(p.dataJson) as unknown }
+          return { ...event, data: p.data }
         }),
       )
       const { bytes, lengths } = encodeLines(jsons)

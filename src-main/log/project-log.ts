@@ -107,19 +107,28 @@ export class ProjectLog {
     return this.reader.read(this.segments, Math.max(0, afterSeq), maxEvents, maxBytes)
   }
 
-  /** All events after `afterSeq` in order, one segment stream at a time (memory stays bounded). */
-  async *replay(afterSeq = 0): AsyncIterable<LogEvent> {
+  /**
+   * All events after `afterSeq` in order, one segment stream at a time (memory stays bounded); with
+   * `kinds`, only events of those kinds, the others skipped without being parsed.
+   */
+  async *replay(afterSeq = 0, kinds?: ReadonlySet<string>): AsyncIterable<LogEvent> {
     let next = Math.max(0, afterSeq) + 1
     for (;;) {
       this.assertOpen()
       const segment = this.segments[segmentFor(this.segments, next)]
       if (segment === undefined) return
       const before = next
-      for await (const { event } of this.reader.events(segment, next - 1)) {
+      // What the reader will cover: the segment as durable now (appends during the replay come later).
+      const last = segment.lastSeq
+      for await (const { event } of this.reader.events(segment, next - 1, kinds)) {
         yield event
         next = event.seq + 1
       }
-      if (next === before)
+      if (kinds) {
+        // Skipped events leave no trace in `next`: go on after this segment's last event.
+        if (last < before) return
+        next = last + 1
+      } else if (next === before)
         throw new Error(`project log segment ${segment.base} yielded no event at seq ${next}`)
     }
   }

@@ -115,3 +115,19 @@ export function decodeEvent(line: Buffer, expectedSeq: number): LogEvent | strin
   if (e.seq !== expectedSeq) return `seq ${e.seq} where ${expectedSeq} was expected`
   return { seq: e.seq, id: e.id, v: e.v, kind: e.kind, at: e.at, data: e.data }
 }
+
+// The fixed head eventJson() writes; read without parsing the rest of the line.
+const EVENT_HEAD = /^\{"seq":(\d+),"id":"[^"\\]*","v":\d+,"kind":"([^"\\]*)"/
+
+/**
+ * For a reader that wants only some kinds: the seq and kind of an intact line, from its head alone, so a
+ * large event of another kind (a batch of candidates) is checksummed but never parsed. Null when the
+ * line does not start the way this writer writes it; the caller then decodes it in full.
+ */
+export function peekEvent(line: Buffer): { seq: number; kind: string } | null {
+  if (line.length < 10 || line[8] !== 0x20) return null
+  const stored = line.toString('latin1', 0, 8)
+  if (!/^[0-9a-f]{8}$/.test(stored) || crc32(line.subarray(9)) !== parseInt(stored, 16)) return null
+  const head = EVENT_HEAD.exec(line.toString('latin1', 9, Math.min(line.length, 9 + 256)))
+  return head ? { seq: Number(head[1]), kind: head[2] ?? '' } : null
+}

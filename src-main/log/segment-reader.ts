@@ -4,7 +4,7 @@
 import { join } from 'node:path'
 import { gzipChunks, plainChunks, splitLines } from './line-reader'
 import type { LogEvent, SegmentInfo } from './log-types'
-import { decodeEvent } from './segment-format'
+import { decodeEvent, peekEvent } from './segment-format'
 import { offsetFor, segmentFor } from './segment-index'
 
 interface Item {
@@ -25,8 +25,11 @@ export class SegmentReader {
     private readonly release: (segment: SegmentInfo) => void,
   ) {}
 
-  /** Events of one segment with seq > afterSeq, up to what was durable when reading began. */
-  async *events(segment: SegmentInfo, afterSeq: number): AsyncGenerator<Item> {
+  /**
+   * Events of one segment with seq > afterSeq, up to what was durable when reading began; with `kinds`,
+   * only those kinds (the others are checksummed and counted, not parsed).
+   */
+  async *events(segment: SegmentInfo, afterSeq: number, kinds?: ReadonlySet<string>): AsyncGenerator<Item> {
     const lastSeq = segment.lastSeq
     const isPlain = segment.state !== 'gz'
     let [expected, start] = [segment.firstSeq, 0]
@@ -41,6 +44,13 @@ export class SegmentReader {
       for await (const line of splitLines(chunks, start)) {
         if (line.offset === 0) continue // the header, checked at open()
         if (expected > lastSeq) return
+        if (kinds && line.complete) {
+          const head = peekEvent(line.bytes)
+          if (head && head.seq === expected && !kinds.has(head.kind)) {
+            expected++
+            continue
+          }
+        }
         const event = decodeEvent(line.bytes, expected)
         if (typeof event === 'string' || !line.complete) {
           const why = typeof event === 'string' ? event : 'incomplete line'

@@ -2,6 +2,7 @@
 // A candidate is complete, partial (the stream broke after some text: never to be treated as final) or
 // failed; all three are recorded, because a failure is provenance too.
 import { z } from 'zod'
+import { compactLogprobs } from './token-logprobs'
 
 export const candidateStatuses = ['complete', 'partial', 'failed'] as const
 export const candidateStatus = z.enum(candidateStatuses)
@@ -22,8 +23,8 @@ export const samplingOptions = z.object({
   stop: z.array(z.string().min(1)).max(16),
 })
 
-/** Compact per-token logprobs: the chosen token's logprob and its top alternatives. */
-export const tokenLogprob = z.object({
+/** One object per token: how candidates.recorded v1 stored logprobs (v2 stores column arrays). */
+export const tokenLogprobV1 = z.object({
   token: z.string(),
   logprob: z.number(),
   top: z.array(z.object({ token: z.string(), logprob: z.number() })),
@@ -70,8 +71,11 @@ export const candidateRecord = z.object({
   timings: z.object({ firstTokenMs: z.number().nullable(), totalMs: z.number() }),
   tokenCounts: z.object({ prompt: z.number().int().nullable(), completion: z.number().int().nullable() }),
   doneReason: z.string().nullable(),
-  logprobs: z.array(tokenLogprob).nullable(),
+  logprobs: compactLogprobs.nullable(),
   logprobSummary: logprobSummary.nullable(),
   createdAt: z.string(),
 })
 export type CandidateRecord = z.infer<typeof candidateRecord>
+
+/** candidates.recorded v1: the same record with one object per token in `logprobs`. */
+export const candidateRecordV1 = candidateRecord.extend({ logprobs: z.array(tokenLogprobV1).nullable() })

@@ -6,7 +6,8 @@ import { projectSettings } from './project'
 import { sampleRecord } from './sample'
 import { importCounts, importError, importProgressMark, importSpec } from './import-spec'
 import { jobSnapshot } from '../jobs/job'
-import { candidateRecord } from './candidate'
+import { candidateRecord, candidateRecordV1 } from './candidate'
+import { toCompactLogprobs } from './token-logprobs'
 
 export const logEventPayloads = {
   'project.created': z.object({ name: z.string(), settings: projectSettings }),
@@ -46,7 +47,7 @@ export const logEventVersions: Record<LogEventKind, number> = {
   'samples.imported': 1,
   'import.batchFinished': 1,
   'job.changed': 1,
-  'candidates.recorded': 1,
+  'candidates.recorded': 2,
 }
 
 export const logEvent = z.object({
@@ -85,6 +86,20 @@ export function readLogEvent(event: LogEvent): TypedLogEvent | null {
   if (!(event.kind in logEventPayloads)) return null
   const kind = event.kind as LogEventKind
   if (event.v > logEventVersions[kind]) return null
-  const data = logEventPayloads[kind].parse(event.data)
+  const data = logEventPayloads[kind].parse(upcast(kind, event.v, event.data))
   return { ...event, kind, data } as TypedLogEvent
+}
+
+/** Old payload versions, brought up to the current one. Each step is pinned by a fixture test. */
+function upcast(kind: LogEventKind, v: number, data: unknown): unknown {
+  if (kind === 'candidates.recorded' && v === 1) {
+    const old = z.object({ candidates: z.array(candidateRecordV1) }).parse(data)
+    return {
+      candidates: old.candidates.map((c) => ({
+        ...c,
+        logprobs: c.logprobs === null ? null : toCompactLogprobs(c.logprobs),
+      })),
+    }
+  }
+  return data
 }

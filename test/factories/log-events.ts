@@ -129,7 +129,7 @@ export function makeCandidate(sampleId: string, overrides: Partial<CandidateReco
     timings: { firstTokenMs: 120, totalMs: 900 },
     tokenCounts: { prompt: 30, completion: 12 },
     doneReason: 'stop',
-    logprobs: [{ token: 'A', logprob: -0.1, top: [{ token: 'A', logprob: -0.1 }] }],
+    logprobs: { tokens: ['A'], logprobs: [-0.1], topTokens: [['A']], topLogprobs: [[-0.1]] },
     logprobSummary: { tokens: 12, meanLogprob: -0.42, meanTruncatedEntropy: 0.8, meanTop1Probability: 0.71 },
     createdAt: '2025-02-01T00:00:00.000Z',
     ...overrides,

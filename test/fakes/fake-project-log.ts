@@ -2,6 +2,7 @@
 // (log.head, log.read, log.appended), with the paging rules of the real contract.
 import { randomUUID } from 'node:crypto'
 import type { EventPayload } from '@shared/ipc/contract'
+import { logEventVersions } from '@shared/domain/log-events'
 import type { LogEvent, LogEventKind, LogEventPayload, LogHead } from '@shared/domain/log-events'
 import type { OnEvent } from '../../src-renderer/lib/api'
 import type { LogApi } from '../../src-renderer/state/projection-sync.svelte'
@@ -25,7 +26,7 @@ export class FakeProjectLog {
     readonly logId: string = randomUUID(),
   ) {}
 
-  append<K extends LogEventKind>(kind: K, data: LogEventPayload<K>, v = 1): LogEvent {
+  append<K extends LogEventKind>(kind: K, data: LogEventPayload<K>, v = logEventVersions[kind]): LogEvent {
     const event = {
       seq: this.events.length + 1,
       id: randomUUID(),

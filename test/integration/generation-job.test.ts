@@ -108,7 +108,8 @@ describe('generation job', () => {
       expect(candidate.provenance.modelDigest).toMatch(/^(sha256:)?[0-9a-f]{64}$/)
       expect(candidate.provenance.engineVersion).toBe(ollama.version)
       expect(candidate.provenance.prompt.mode).toBe('chat')
-      expect(candidate.logprobs?.length).toBeGreaterThan(0)
+      expect(candidate.logprobs?.tokens.length).toBeGreaterThan(0)
+      expect(candidate.logprobs?.tokens.join('')).toBe(candidate.text)
       expect(candidate.logprobSummary?.meanTop1Probability).toBeGreaterThan(0)
     }
     const seeds = new Set(candidates.map((candidate) => candidate.provenance.sampling.seed))

@@ -72,7 +72,7 @@ export class OllamaEngine implements Engine {
     this.host = options.host.replace(/\/+$/, '')
     this.fetchImpl = options.fetchImpl ?? fetch
     this.retry = { attempts: 3, baseMs: 250, maxMs: 5_000, ...options.retry }
-    this.limiter = hostSemaphore(this.host, options.maxConcurrent ?? 2)
+    this.limiter = hostSemaphore(this.host, options.maxConcurrent ?? 4)
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {

@@ -13,6 +13,7 @@ import { uuidv7 } from '../../log/uuidv7'
 import { CandidateRecorder } from './candidate-recorder'
 import { targetLocation, type GenerationSpec, type ModelTarget } from '@shared/domain/generation-spec'
 import { summariseLogprobs } from './logprob-summary'
+import { toCompactLogprobs } from '@shared/domain/token-logprobs'
 
 export interface GenerationParams {
   projectId: string
@@ -155,7 +156,7 @@ async function runGeneration(
         completion: generated?.completionTokens ?? null,
       },
       doneReason: generated?.doneReason ?? null,
-      logprobs: generated?.logprobs ?? null,
+      logprobs: generated?.logprobs ? toCompactLogprobs(generated.logprobs) : null,
       logprobSummary: generated?.logprobs ? summariseLogprobs(generated.logprobs) : null,
       createdAt: new Date().toISOString(),
     }

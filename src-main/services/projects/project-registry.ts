@@ -18,6 +18,8 @@ import type { EventHub } from '../../ipc/event-hub'
 import { ProjectState } from './project-state'
 import { RecentProjects } from './recent-projects'
 
+const SAMPLE_KINDS: ReadonlySet<string> = new Set(['samples.imported'])
+
 interface OpenProject {
   log: ProjectLog
   state: ProjectState
@@ -106,7 +108,7 @@ export class ProjectRegistry {
   async samples(projectId: string, ids: ReadonlySet<string> | null): Promise<SampleRecord[]> {
     const { log } = await this.load(projectId)
     const found: SampleRecord[] = []
-    for await (const raw of log.replay()) {
+    for await (const raw of log.replay(0, SAMPLE_KINDS)) {
       if (raw.kind !== 'samples.imported') continue
       const event = readLogEvent(raw)
       if (event?.kind !== 'samples.imported') continue

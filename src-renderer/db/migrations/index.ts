@@ -3,7 +3,8 @@
 import type { Migration } from '../database'
 import { migration as initial } from './001-initial'
 import { migration as candidates } from './002-candidates'
+import { migration as compactLogprobs } from './003-compact-logprobs'
 
-export const migrations: readonly Migration[] = [initial, candidates]
+export const migrations: readonly Migration[] = [initial, candidates, compactLogprobs]
 
 export const currentSchemaVersion = migrations.reduce((highest, step) => Math.max(highest, step.version), 0)

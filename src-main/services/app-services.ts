@@ -61,7 +61,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const embedded = new EmbeddedModels()
   const engineFor = (target: ModelTarget): Engine =>
     target.engine === 'ollama' ? engineForHost(target.host) : embedded.engineFor(target.modelPath)
-  jobs.register(createGenerationWorker(registry, engineFor))
+  jobs.register(
+    createGenerationWorker(registry, engineFor, (snapshot) => events.emit('generation.streaming', snapshot)),
+  )
   jobs.register(createPullWorker(engineForHost))
   const models = new ModelsService(engineForHost, jobs)
   const templates = new TemplatesService(() => options.resourcesDir ?? findResourcesDir())

@@ -1,6 +1,7 @@
 // The current project's jobs as the UI observes them: a snapshot from jobs.list, then jobs.changed events
 // applied by id (CONVENTIONS.md 8). Events carry live progress, so they overlay the rows the snapshot gave.
 import { isTerminal, type JobSnapshot } from '@shared/jobs/job'
+import type { LiveCandidate } from '@shared/domain/generation-streaming'
 import { api, onEvent, onReconnect } from '../lib/api'
 
 /** Newer wins; on a tie the copy with progress wins, since progress events keep updatedAt moving anyway. */
@@ -9,6 +10,8 @@ const isNewer = (candidate: JobSnapshot, existing: JobSnapshot | undefined): boo
 
 export class JobsState {
   #byId = $state.raw<Record<string, JobSnapshot>>({})
+  /** What each running generation is writing right now (a live snapshot, never stored). */
+  #streams = $state.raw<Record<string, LiveCandidate[]>>({})
   #projectId = $state<string | null>(null)
   #isLoading = $state(false)
   #error = $state<string | null>(null)
@@ -37,6 +40,10 @@ export class JobsState {
     return this.#error
   }
 
+  streams(jobId: string): LiveCandidate[] {
+    return this.#streams[jobId] ?? []
+  }
+
   get(jobId: string | null): JobSnapshot | null {
     return jobId === null ? null : (this.#byId[jobId] ?? null)
   }
@@ -48,6 +55,10 @@ export class JobsState {
     this.#unsubscribe = [
       onEvent('jobs.changed', (job) => {
         if (job.projectId === this.#projectId) this.#apply(job)
+      }),
+      onEvent('generation.streaming', ({ projectId, jobId, streams }) => {
+        if (projectId !== this.#projectId || isTerminal(this.#byId[jobId]?.status ?? 'running')) return
+        this.#streams = { ...this.#streams, [jobId]: streams }
       }),
       // Events sent while the connection was down are lost: take a new snapshot.
       onReconnect(() => void this.refresh()),
@@ -75,6 +86,7 @@ export class JobsState {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe()
     this.#projectId = null
     this.#byId = {}
+    this.#streams = {}
   }
 
   async cancel(jobId: string): Promise<boolean> {
@@ -90,6 +102,10 @@ export class JobsState {
     const previous = this.#byId[job.id]
     if (!isNewer(job, previous)) return
     this.#byId = { ...this.#byId, [job.id]: job }
+    if (isTerminal(job.status) && this.#streams[job.id]) {
+      const { [job.id]: _ended, ...rest } = this.#streams
+      this.#streams = rest
+    }
     if (previous && !isTerminal(previous.status) && isTerminal(job.status)) this.#onSettled?.(job)
   }
 }

@@ -30,7 +30,12 @@ export const channelNames = [
   'templates.list',
 ] as const
 
-export const eventNames = ['log.appended', 'jobs.changed', 'projects.changed'] as const
+export const eventNames = [
+  'log.appended',
+  'jobs.changed',
+  'projects.changed',
+  'generation.streaming',
+] as const
 
 export type ChannelName = (typeof channelNames)[number]
 export type EventName = (typeof eventNames)[number]

@@ -5,6 +5,7 @@ import type { ChannelName, EventName } from './channel-names'
 import { deletionSummary, projectId, projectName, projectSummary } from '../domain/project'
 import { importFormat, importSpec } from '../domain/import-spec'
 import { logEvent, logHead } from '../domain/log-events'
+import { generationStreaming } from '../domain/generation-streaming'
 import { jobSnapshot } from '../jobs/job'
 import { generationSpec } from '../domain/generation-spec'
 import { promptTemplate } from '../domain/prompt-template'
@@ -150,6 +151,7 @@ export const eventContract = {
   'log.appended': z.object({ projectId: z.string(), head: logHead }),
   'jobs.changed': jobSnapshot,
   'projects.changed': z.object({}),
+  'generation.streaming': generationStreaming,
 } satisfies Record<EventName, z.ZodType>
 
 export type Contract = typeof contract

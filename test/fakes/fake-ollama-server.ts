@@ -92,6 +92,8 @@ export class FakeOllamaServer {
   standing: Fault | null = null
   /** Default number of answer tokens when num_predict is absent. */
   tokens = 6
+  /** Pause before every streamed chunk, for every request (a model writing at a human-visible pace). */
+  chunkDelayMs = 0
   readonly version = '0.12.6'
   private readonly inFlight = new Map<Route, number>()
   private server: Server
@@ -342,6 +344,7 @@ export class FakeOllamaServer {
         }
       }
       if (fault?.kind === 'slow') await delay(fault.delayMs ?? 50)
+      else if (this.chunkDelayMs > 0) await delay(this.chunkDelayMs)
       res.write(`${JSON.stringify(chunks[i])}\n`)
     }
     if (fault && after >= chunks.length && ['stall-mid', 'truncate', 'reset'].includes(fault.kind)) {

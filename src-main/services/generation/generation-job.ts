@@ -13,6 +13,7 @@ import { uuidv7 } from '../../log/uuidv7'
 import { CandidateRecorder } from './candidate-recorder'
 import { targetLocation, type GenerationSpec, type ModelTarget } from '@shared/domain/generation-spec'
 import { summariseLogprobs } from './logprob-summary'
+import { LivePreview, type PublishStreaming } from './live-preview'
 import { toCompactLogprobs } from '@shared/domain/token-logprobs'
 
 export interface GenerationParams {
@@ -43,10 +44,18 @@ export type EngineFor = (target: ModelTarget) => Engine
 export function createGenerationWorker(
   registry: ProjectRegistry,
   engineFor: EngineFor,
+  publishStreaming: PublishStreaming | null = null,
 ): JobWorker<GenerationParams> {
   return {
     kind: 'generate',
-    run: (params, context) => runGeneration(registry, engineFor, params, context),
+    run: async (params, context) => {
+      const preview = new LivePreview(params.projectId, context.jobId, publishStreaming)
+      try {
+        return await runGeneration(registry, engineFor, params, context, preview)
+      } finally {
+        preview.stop()
+      }
+    },
   }
 }
 
@@ -55,6 +64,7 @@ async function runGeneration(
   engineFor: EngineFor,
   { projectId, spec }: GenerationParams,
   context: JobContext,
+  preview: LivePreview,
 ): Promise<GenerationResult> {
   const state = await registry.state(projectId)
   const samples = await registry.samples(projectId, spec.sampleIds ? new Set(spec.sampleIds) : null)
@@ -99,6 +109,13 @@ async function runGeneration(
       stop: spec.stop,
     }
     const startedAt = Date.now()
+    preview.begin({
+      slot: task.slot,
+      sampleId: task.sample.id,
+      model: task.target.model,
+      temperature: task.temperature,
+      index: task.index,
+    })
     let outcome: { status: CandidateStatus; result: GenerateResult | null; error: GenerationError | null }
     try {
       const generated = await engineFor(task.target).generate({
@@ -108,6 +125,7 @@ async function runGeneration(
         logprobs: spec.logprobsTopK === null ? null : { topK: spec.logprobsTopK },
         think: spec.think,
         signal: context.signal,
+        onChunk: (piece) => preview.chunk(task.slot, piece),
       })
       outcome = { status: 'complete', result: generated, error: null }
     } catch (error) {
@@ -117,6 +135,7 @@ async function runGeneration(
           : new GenerationError('model-error', error instanceof Error ? error.message : String(error), false)
       outcome = { status: failure.partialText ? 'partial' : 'failed', result: null, error: failure }
     }
+    preview.end(task.slot)
     const generated = outcome.result
     const digest = generated?.modelDigest ?? null
     const modelKey = `${targetLocation(task.target)}|${task.target.model}`

@@ -48,3 +48,22 @@ export const generationSpec = z.object({
   allowRemoteHost: z.boolean(),
 })
 export type GenerationSpec = z.infer<typeof generationSpec>
+
+/** What a finished generation job reports (its snapshot's `result`). */
+export const generationResult = z.object({
+  complete: z.number().int().nonnegative(),
+  partial: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  /** Failed and partial candidates of this run by failure kind ('timeout', 'not-found', …). */
+  failureKinds: z.record(z.string(), z.number().int().nonnegative()).default({}),
+  /** Models whose digest changed while the job ran: their candidates come from two different models. */
+  digestChanges: z.array(z.string()),
+})
+export type GenerationResult = z.infer<typeof generationResult>
+
+/** The result of a generation job snapshot, or null when it has none (yet) or is not one. */
+export function readGenerationResult(result: unknown): GenerationResult | null {
+  const parsed = generationResult.safeParse(result)
+  return parsed.success ? parsed.data : null
+}

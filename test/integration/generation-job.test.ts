@@ -135,6 +135,43 @@ describe('generation job', () => {
     expect(partial.failure?.kind).toBe('malformed')
     expect(partial.text.length).toBeGreaterThan(0)
   })
+
+  it('retries only the failed and partial slots of a finished job, as attempt 2', async () => {
+    const projectId = await projectWithSamples(2)
+    ollama.fail('chat', { kind: 'malformed', afterChunks: 2 })
+    ollama.fail('chat', { kind: 'not-found' })
+    const spec = generationSpecFor(ollama.url, {
+      models: [{ engine: 'ollama', host: ollama.url, model: 'tiny:latest' }],
+      temperatures: [1],
+      candidatesPerCell: 2,
+      concurrency: 1,
+    })
+    const { jobId } = await services.handlers['generation.start']({ projectId, spec })
+    const first = await jobSettled(services, jobId)
+    expect(first.status).toBe('done')
+    expect(first.result).toMatchObject({
+      complete: 2,
+      partial: 1,
+      failed: 1,
+      failureKinds: { malformed: 1, 'not-found': 1 },
+    })
+
+    const requestsBefore = ollama.count('chat')
+    await services.handlers['jobs.resume']({ jobId })
+    const retried = await jobSettled(services, jobId)
+    expect(retried.result).toMatchObject({ complete: 2, partial: 0, failed: 0, skipped: 2, failureKinds: {} })
+    expect(ollama.count('chat') - requestsBefore).toBe(2)
+    const candidates = await candidatesIn((afterSeq) =>
+      services.handlers['log.read']({ projectId, afterSeq, maxEvents: 1000, maxBytes: 8 << 20 }),
+    )
+    const complete = candidates.filter((candidate) => candidate.status === 'complete')
+    expect(new Set(complete.map((candidate) => candidate.slot)).size).toBe(4)
+    expect(complete).toHaveLength(4)
+    expect(complete.filter((candidate) => candidate.provenance.attempt === 2)).toHaveLength(2)
+
+    // Nothing left to retry: a third run is refused.
+    await expect(services.handlers['jobs.resume']({ jobId })).rejects.toThrow(/stopped job/)
+  })
 })
 
 describe('generation after main is killed mid-job', () => {

@@ -11,7 +11,13 @@ import { slotKey } from '../projects/project-state'
 import type { ProjectRegistry } from '../projects/project-registry'
 import { uuidv7 } from '../../log/uuidv7'
 import { CandidateRecorder } from './candidate-recorder'
-import { targetLocation, type GenerationSpec, type ModelTarget } from '@shared/domain/generation-spec'
+import {
+  readGenerationResult,
+  targetLocation,
+  type GenerationResult,
+  type GenerationSpec,
+  type ModelTarget,
+} from '@shared/domain/generation-spec'
 import { summariseLogprobs } from './logprob-summary'
 import { LivePreview, type PublishStreaming } from './live-preview'
 import { toCompactLogprobs } from '@shared/domain/token-logprobs'
@@ -19,15 +25,6 @@ import { toCompactLogprobs } from '@shared/domain/token-logprobs'
 export interface GenerationParams {
   projectId: string
   spec: GenerationSpec
-}
-
-export interface GenerationResult {
-  complete: number
-  partial: number
-  failed: number
-  skipped: number
-  /** Models whose digest changed while the job ran: their candidates come from two different models. */
-  digestChanges: string[]
 }
 
 interface Task {
@@ -48,6 +45,11 @@ export function createGenerationWorker(
 ): JobWorker<GenerationParams> {
   return {
     kind: 'generate',
+    // A finished job with failed or partial slots can run again: it retries exactly those.
+    canRetry: (result) => {
+      const counts = readGenerationResult(result)
+      return counts !== null && counts.failed + counts.partial > 0
+    },
     run: async (params, context) => {
       const preview = new LivePreview(params.projectId, context.jobId, publishStreaming)
       try {
@@ -84,7 +86,14 @@ async function runGeneration(
     }
   }
   const total = tasks.length + skipped
-  const result: GenerationResult = { complete: 0, partial: 0, failed: 0, skipped, digestChanges: [] }
+  const result: GenerationResult = {
+    complete: 0,
+    partial: 0,
+    failed: 0,
+    skipped,
+    failureKinds: {},
+    digestChanges: [],
+  }
   const digests = new Map<string, string>()
   const recorder = new CandidateRecorder(registry, projectId)
   const recorded: Promise<void>[] = []
@@ -184,6 +193,8 @@ async function runGeneration(
     recorded.push(
       recorder.record(candidate).then(() => {
         result[status]++
+        if (candidate.failure)
+          result.failureKinds[candidate.failure.kind] = (result.failureKinds[candidate.failure.kind] ?? 0) + 1
         report()
       }),
     )

@@ -25,6 +25,8 @@ export interface JobWorker<P> {
   run(params: P, context: JobContext): Promise<unknown>
   /** Called if a job is left interrupted at load time, so the worker can close its own records. */
   onInterrupted?(job: JobSnapshot): Promise<void>
+  /** Whether a job that ended `done` with this result may run again (to retry what failed in it). */
+  canRetry?(result: unknown): boolean
 }
 
 const progressEventIntervalMs = 100
@@ -78,7 +80,9 @@ export class JobRunner {
   async resume(jobId: string): Promise<JobSnapshot> {
     const job = await this.#find(jobId)
     // Cancel then resume is how a job is paused: workers skip what the log says is already done.
-    if (job.status !== 'interrupted' && job.status !== 'failed' && job.status !== 'cancelled') {
+    const isStopped = job.status === 'interrupted' || job.status === 'failed' || job.status === 'cancelled'
+    const isRetry = job.status === 'done' && (this.#workers.get(job.kind)?.canRetry?.(job.result) ?? false)
+    if (!isStopped && !isRetry) {
       throw new AppFailure('conflict', `Only a stopped job can be resumed; this one is ${job.status}.`)
     }
     const queued = { ...job, status: 'queued' as const, error: null, updatedAt: new Date().toISOString() }

@@ -1,7 +1,7 @@
 // The Ollama engine: the only module that imports ollama-js. Always streams, through the guarded fetch;
 // retries with jittered backoff only before the first chunk, never after; one concurrency limit per host.
 import { Ollama } from 'ollama'
-import type { ChatResponse, GenerateResponse, Options } from 'ollama'
+import type { Options } from 'ollama'
 import {
   GenerationError,
   type Engine,
@@ -9,12 +9,11 @@ import {
   type GenerateResult,
   type GenerationFailureKind,
   type ModelInfo,
-  type TokenLogprob,
 } from '../engine'
 import { fromNetworkError, fromStatus } from './failures'
 import { guardedFetch, type Deadlines, type GuardOptions } from './guarded-fetch'
 import { hostSemaphore, type Semaphore } from './semaphore'
-import { ThinkSplitter } from './think-splitter'
+import { Accumulator } from './stream-accumulator'
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */
@@ -275,85 +274,6 @@ export class OllamaEngine implements Engine {
     const ceiling = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1))
     return ceiling / 2 + Math.random() * (ceiling / 2)
   }
-}
-
-/** Collects one streamed answer: text and thinking apart, logprobs, counts and timings. */
-class Accumulator {
-  started = false
-  private text = ''
-  private thinking = ''
-  private readonly splitter = new ThinkSplitter()
-  private logprobs: TokenLogprob[] = []
-  private firstTokenMs: number | null = null
-  private final: GenerateResponse | ChatResponse | null = null
-
-  constructor(
-    private readonly request: GenerateRequest,
-    private readonly t0: number,
-  ) {}
-
-  add(
-    content: string | undefined,
-    thinkingField: string | undefined,
-    part: GenerateResponse | ChatResponse,
-  ): void {
-    this.started = true
-    const piece = this.splitter.push(typeof content === 'string' ? content : '')
-    const thinking = (typeof thinkingField === 'string' ? thinkingField : '') + piece.thinking
-    this.take(piece.text, thinking)
-    if (this.request.logprobs) this.logprobs.push(...readLogprobs((part as { logprobs?: unknown }).logprobs))
-    if (part.done) this.final = part
-  }
-
-  partial(): string {
-    return this.text + this.splitter.flush().text
-  }
-
-  result(): Omit<GenerateResult, 'modelDigest' | 'engineVersion' | 'host'> {
-    const rest = this.splitter.flush()
-    this.take(rest.text, rest.thinking)
-    const final = this.final
-    if (!final) throw new GenerationError('truncated', 'stream ended without a final chunk', false, this.text)
-    return {
-      text: this.text,
-      thinking: this.thinking === '' ? null : this.thinking,
-      logprobs: this.request.logprobs ? this.logprobs : null,
-      promptTokens: typeof final.prompt_eval_count === 'number' ? final.prompt_eval_count : null,
-      completionTokens: typeof final.eval_count === 'number' ? final.eval_count : null,
-      doneReason: typeof final.done_reason === 'string' ? final.done_reason : null,
-      timings: { firstTokenMs: this.firstTokenMs, totalMs: performance.now() - this.t0 },
-    }
-  }
-
-  private take(text: string, thinking: string): void {
-    if (text === '' && thinking === '') return
-    this.firstTokenMs ??= performance.now() - this.t0
-    this.text += text
-    this.thinking += thinking
-    this.request.onChunk?.({ text, thinking })
-  }
-}
-
-/** Per-chunk `logprobs: [{token, logprob, top_logprobs: [{token, logprob}]}]`, checked field by field. */
-function readLogprobs(raw: unknown): TokenLogprob[] {
-  if (raw === undefined || raw === null) return []
-  if (!Array.isArray(raw)) throw new GenerationError('malformed', 'logprobs is not an array', false)
-  return raw.map((entry: unknown): TokenLogprob => {
-    const e = entry as { token?: unknown; logprob?: unknown; top_logprobs?: unknown }
-    if (typeof e?.token !== 'string' || typeof e.logprob !== 'number')
-      throw new GenerationError('malformed', 'logprob entry lacks token or logprob', false)
-    const top = Array.isArray(e.top_logprobs) ? (e.top_logprobs as unknown[]) : []
-    return {
-      token: e.token,
-      logprob: e.logprob,
-      top: top.map((t) => {
-        const alt = t as { token?: unknown; logprob?: unknown }
-        if (typeof alt?.token !== 'string' || typeof alt.logprob !== 'number')
-          throw new GenerationError('malformed', 'top_logprobs entry lacks token or logprob', false)
-        return { token: alt.token, logprob: alt.logprob }
-      }),
-    }
-  })
 }
 
 function sameModel(a: string, b: string): boolean {

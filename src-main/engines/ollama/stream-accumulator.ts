@@ -1,0 +1,87 @@
+// One streamed Ollama answer as it arrives: the text and the reasoning trace kept apart (a `thinking`
+// field, or <think>…</think> written inline), per-token logprobs checked field by field, counts and timings.
+import { GenerationError, type GenerateRequest, type GenerateResult, type TokenLogprob } from '../engine'
+import { ThinkSplitter } from './think-splitter'
+
+/** The fields of a streamed /api/chat or /api/generate part this reads (ollama-js's types stay in the engine). */
+export interface StreamedPart {
+  done?: boolean
+  prompt_eval_count?: number
+  eval_count?: number
+  done_reason?: string
+}
+
+/** Collects one streamed answer: text and thinking apart, logprobs, counts and timings. */
+export class Accumulator {
+  started = false
+  private text = ''
+  private thinking = ''
+  private readonly splitter = new ThinkSplitter()
+  private logprobs: TokenLogprob[] = []
+  private firstTokenMs: number | null = null
+  private final: StreamedPart | null = null
+
+  constructor(
+    private readonly request: GenerateRequest,
+    private readonly t0: number,
+  ) {}
+
+  add(content: string | undefined, thinkingField: string | undefined, part: StreamedPart): void {
+    this.started = true
+    const piece = this.splitter.push(typeof content === 'string' ? content : '')
+    const thinking = (typeof thinkingField === 'string' ? thinkingField : '') + piece.thinking
+    this.take(piece.text, thinking)
+    if (this.request.logprobs) this.logprobs.push(...readLogprobs((part as { logprobs?: unknown }).logprobs))
+    if (part.done) this.final = part
+  }
+
+  partial(): string {
+    return this.text + this.splitter.flush().text
+  }
+
+  result(): Omit<GenerateResult, 'modelDigest' | 'engineVersion' | 'host'> {
+    const rest = this.splitter.flush()
+    this.take(rest.text, rest.thinking)
+    const final = this.final
+    if (!final) throw new GenerationError('truncated', 'stream ended without a final chunk', false, this.text)
+    return {
+      text: this.text,
+      thinking: this.thinking === '' ? null : this.thinking,
+      logprobs: this.request.logprobs ? this.logprobs : null,
+      promptTokens: typeof final.prompt_eval_count === 'number' ? final.prompt_eval_count : null,
+      completionTokens: typeof final.eval_count === 'number' ? final.eval_count : null,
+      doneReason: typeof final.done_reason === 'string' ? final.done_reason : null,
+      timings: { firstTokenMs: this.firstTokenMs, totalMs: performance.now() - this.t0 },
+    }
+  }
+
+  private take(text: string, thinking: string): void {
+    if (text === '' && thinking === '') return
+    this.firstTokenMs ??= performance.now() - this.t0
+    this.text += text
+    this.thinking += thinking
+    this.request.onChunk?.({ text, thinking })
+  }
+}
+
+/** Per-chunk `logprobs: [{token, logprob, top_logprobs: [{token, logprob}]}]`, checked field by field. */
+function readLogprobs(raw: unknown): TokenLogprob[] {
+  if (raw === undefined || raw === null) return []
+  if (!Array.isArray(raw)) throw new GenerationError('malformed', 'logprobs is not an array', false)
+  return raw.map((entry: unknown): TokenLogprob => {
+    const e = entry as { token?: unknown; logprob?: unknown; top_logprobs?: unknown }
+    if (typeof e?.token !== 'string' || typeof e.logprob !== 'number')
+      throw new GenerationError('malformed', 'logprob entry lacks token or logprob', false)
+    const top = Array.isArray(e.top_logprobs) ? (e.top_logprobs as unknown[]) : []
+    return {
+      token: e.token,
+      logprob: e.logprob,
+      top: top.map((t) => {
+        const alt = t as { token?: unknown; logprob?: unknown }
+        if (typeof alt?.token !== 'string' || typeof alt.logprob !== 'number')
+          throw new GenerationError('malformed', 'top_logprobs entry lacks token or logprob', false)
+        return { token: alt.token, logprob: alt.logprob }
+      }),
+    }
+  })
+}

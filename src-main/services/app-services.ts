@@ -12,7 +12,7 @@ import { createImportWorker } from './import/import-job'
 import { ImportService } from './import/import-service'
 import { createGenerationWorker } from './generation/generation-job'
 import { isLoopbackHost } from './generation/loopback-host'
-import { OllamaEngine } from '../engines/ollama/ollama-engine'
+import { OllamaEngine, type OllamaEngineOptions } from '../engines/ollama/ollama-engine'
 import type { ModelTarget } from '@shared/domain/generation-spec'
 import type { Engine } from '../engines/engine'
 import { ModelsService } from './models/models-service'
@@ -36,6 +36,8 @@ export interface AppServicesOptions {
   moveStoreAside?: ((reason: string) => Promise<void>) | null
   /** Shipped templates and recipes; found from where the code runs when absent (resources-dir.ts). */
   resourcesDir?: string
+  /** Deadlines, retries and size caps for every Ollama engine; the engine's defaults when absent. */
+  ollama?: Omit<OllamaEngineOptions, 'host' | 'fetchImpl'>
 }
 
 export interface AppServices {
@@ -55,7 +57,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const ollamaEngines = new Map<string, OllamaEngine>()
   const engineForHost = (host: string): OllamaEngine => {
     let engine = ollamaEngines.get(host)
-    if (!engine) ollamaEngines.set(host, (engine = new OllamaEngine({ host })))
+    if (!engine) ollamaEngines.set(host, (engine = new OllamaEngine({ ...options.ollama, host })))
     return engine
   }
   const embedded = new EmbeddedModels()

@@ -243,7 +243,14 @@ export class FakeOllamaServer {
         while (left > 0 && !res.destroyed) {
           const piece = block.subarray(0, Math.min(left, block.length))
           left -= piece.length
-          if (!res.write(piece)) await new Promise((r) => res.once('drain', r).once('close', r))
+          if (!res.write(piece))
+            await new Promise<void>((resolve) => {
+              const done = (): void => {
+                res.off('drain', done).off('close', done)
+                resolve()
+              }
+              res.once('drain', done).once('close', done)
+            })
         }
         res.end()
         return true

@@ -50,7 +50,10 @@ export interface ModelShow {
   modifiedAt: string | null
 }
 
-/** The engine retries these itself; a timeout already cost a full deadline, so it goes back to the job. */
+/**
+ * The engine retries these itself. A timeout is not among them: it already cost a full deadline, so the
+ * candidate is recorded as failed at once and "Retry failed" on the finished job tries it again.
+ */
 const ENGINE_RETRIES: ReadonlySet<GenerationFailureKind> = new Set([
   'refused',
   'server-error',

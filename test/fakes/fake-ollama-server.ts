@@ -505,13 +505,28 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : ''
 }
 
+/** FNV-1a: cheap and deterministic. The fake must cost as little as it can, since it shares a thread
+ * with what the tests and the generation benchmark measure. */
 function hash32(s: string): number {
-  return createHash('sha256').update(s).digest().readUInt32LE(0)
+  let h = 0x811c9dc5
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
+  return h >>> 0
+}
+
+/** A 32-bit integer mix (the murmur3 finaliser), so nearby (seed, i) pairs give unrelated words. */
+function mix32(a: number, b: number, c: number): number {
+  let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca77), 0xc2b2ae3d)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  return (h ^ (h >>> 16)) >>> 0
 }
 
 export function deterministicWords(prompt: string, seed: number, n: number): string[] {
+  const base = hash32(prompt)
   const out: string[] = []
-  for (let i = 0; i < n; i++) out.push(WORDS[hash32(`${seed}:${i}:${prompt}`) % WORDS.length] ?? 'x')
+  for (let i = 0; i < n; i++) out.push(WORDS[mix32(base, seed, i) % WORDS.length] ?? 'x')
   return out
 }
 

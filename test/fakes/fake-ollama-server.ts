@@ -14,6 +14,8 @@ export type FaultKind =
   | 'truncate'
   | 'reset'
   | 'malformed'
+  /** A broken line that still starts with { and ends with }: only ollama-js's own parse can tell. */
+  | 'malformed-braced'
   | 'error-mid'
   | 'html'
   | 'giant-line'
@@ -340,6 +342,9 @@ export class FakeOllamaServer {
             return
           case 'malformed':
             res.write('{"model":"tiny","response":" lost","done":fal\n')
+            break
+          case 'malformed-braced':
+            res.write('{"model":"tiny","response":" lost","done":fal}\n')
             break
           case 'error-mid':
             res.write(

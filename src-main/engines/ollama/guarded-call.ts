@@ -104,9 +104,15 @@ export class GuardedCall {
     return Buffer.concat(parts).toString('utf8').slice(0, cap)
   }
 
-  ndjsonBody(response: Response, d: Deadlines, limits: BodyLimits): ReadableStream<Uint8Array> {
+  ndjsonBody(
+    response: Response,
+    d: Deadlines,
+    limits: BodyLimits,
+    onChecker?: (checker: NdjsonChecker) => void,
+  ): ReadableStream<Uint8Array> {
     const source = response.body?.getReader()
     const checker = new NdjsonChecker(limits.line)
+    onChecker?.(checker)
     let total = 0
     // A bad line after good ones: the good ones go on first (they carry the partial text), then this.
     let deferred: GenerationError | null = null

@@ -4,6 +4,7 @@
 import { GenerationError } from '../engine'
 import { failure, fromNetworkError, fromStatus } from './failures'
 import { GuardedCall } from './guarded-call'
+import type { NdjsonChecker } from './ndjson-checker'
 
 export interface Deadlines {
   /** From sending the request until response headers arrive. */
@@ -25,6 +26,8 @@ export interface GuardOptions {
   maxTotalBytes?: number
   /** 'ndjson' for streamed calls, 'json' for plain ones, 'auto' to follow the content type. */
   expect?: 'ndjson' | 'json' | 'auto'
+  /** Hands over the line checker of a streamed body, so the caller can account for every line. */
+  onNdjson?: (checker: NdjsonChecker) => void
 }
 
 const MiB = 1024 * 1024
@@ -58,7 +61,7 @@ export function guardedFetch(base: typeof fetch, options: GuardOptions = {}): ty
         )
       }
       const body = ndjson
-        ? call.ndjsonBody(response, deadlines, limits)
+        ? call.ndjsonBody(response, deadlines, limits, options.onNdjson)
         : call.jsonBody(response, deadlines, limits)
       return new Response(body, {
         status: response.status,

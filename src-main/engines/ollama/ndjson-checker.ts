@@ -1,25 +1,36 @@
-// Strict NDJSON for a streamed Ollama answer. Every complete line is checked (UTF-8, a JSON object, no
-// `error`, nothing after the final line) before ollama-js sees it, because ollama-js drops a line it
-// cannot parse with only a console warning: a silently lost token. The common case costs one UTF-8
-// check, one decode and one JSON.parse per line, and hands the bytes on as they came.
+// Strict NDJSON for a streamed Ollama answer. ollama-js parses every line itself and drops one it cannot
+// parse with only a console warning: a silently lost token. So every line is accounted for here, without
+// parsing it a second time: the checker counts the lines it passes on (each valid UTF-8, one `{…}`
+// object, no `error` object, nothing after the final line) and the engine compares that count with the
+// parts ollama-js yielded. A difference means a line did not parse; `firstUnparsable()` then finds which,
+// so the candidate fails as malformed with exactly the text that came before it. Lines that look unusual
+// (blank, CR, not braced, an error object) take the exact path: decoded and parsed here, one by one.
 import { isUtf8 } from 'node:buffer'
 import type { GenerationError } from '../engine'
 import { failure } from './failures'
 
 export interface Checked {
-  /** Validated complete lines, newline-terminated, ready for ollama-js; null when there are none. */
+  /** Checked complete lines, newline-terminated, ready for ollama-js; null when there are none. */
   bytes: Uint8Array | null
   /** The first bad line's failure; the lines before it are in `bytes` so the partial text survives. */
   error: GenerationError | null
 }
 
 const NEWLINE = 0x0a
+const CR = 0x0d
+const OPEN_BRACE = 0x7b
+const CLOSE_BRACE = 0x7d
+const BACKSLASH = 0x5c
+const ERROR_HEAD = Buffer.from('{"error"')
+const FINAL_MARKERS = ['"done":true', '"status":"success"'].map((marker) => Buffer.from(marker))
 
 export class NdjsonChecker {
-  /** Lines accepted so far: more than 0 means the answer has started. */
+  /** Lines passed on so far: more than 0 means the answer has started. */
   lines = 0
   sawDone = false
   private pending: Buffer | null = null
+  /** Everything passed on, kept (not copied) for the rare search for a line ollama-js could not parse. */
+  private readonly passed: Buffer[] = []
 
   constructor(private readonly maxLineBytes: number) {}
 
@@ -28,10 +39,10 @@ export class NdjsonChecker {
     const bytes = this.pending ? Buffer.concat([this.pending, view]) : view
     const end = bytes.lastIndexOf(NEWLINE) + 1
     const rest = bytes.subarray(end)
-    this.checkLength(rest)
+    if (rest.length > this.maxLineBytes) throw this.tooLong()
     // Held across reads, so copied: the reader may reuse the chunk's memory.
     this.pending = rest.length > 0 ? Buffer.from(rest) : null
-    return end === 0 ? { bytes: null, error: null } : this.checkRegion(bytes.subarray(0, end))
+    return end === 0 ? { bytes: null, error: null } : this.pass(this.checkRegion(bytes.subarray(0, end)))
   }
 
   /** End of body: the unterminated last line, if any, checked like the others. */
@@ -39,83 +50,109 @@ export class NdjsonChecker {
     const last = this.pending
     this.pending = null
     if (!last) return { bytes: null, error: null }
-    return this.checkRegion(Buffer.concat([last, Buffer.from([NEWLINE])]))
+    return this.pass(this.checkRegion(Buffer.concat([last, Buffer.from([NEWLINE])])))
+  }
+
+  /**
+   * The first line passed on that is not JSON (0-based among the lines passed), with its failure; null
+   * when every line parses. Called only when ollama-js yielded fewer parts than lines were passed.
+   */
+  firstUnparsable(): { index: number; error: GenerationError } | null {
+    let index = 0
+    for (const region of this.passed) {
+      for (const line of region.toString('utf8').split('\n')) {
+        if (line === '') continue
+        try {
+          JSON.parse(line)
+        } catch {
+          const error = failure(
+            'malformed',
+            `line ${index + 1} is not JSON: ${line.slice(0, 120)}`,
+            index > 0,
+          )
+          return { index, error }
+        }
+        index++
+      }
+    }
+    return null
+  }
+
+  private pass(checked: Checked): Checked {
+    if (checked.bytes)
+      this.passed.push(Buffer.from(checked.bytes.buffer, checked.bytes.byteOffset, checked.bytes.byteLength))
+    return checked
   }
 
   /** `region` holds whole lines only, each ending in a newline. */
   private checkRegion(region: Buffer): Checked {
-    if (region.length > this.maxLineBytes) this.checkEachLength(region)
-    if (!isUtf8(region)) return this.checkLineByLine(region)
-    const lines = region.toString('utf8').split('\n')
-    lines.pop()
-    let verbatim = true
-    const kept: string[] = []
-    for (const raw of lines) {
-      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
-      if (line !== raw) verbatim = false
-      if (line.trim() === '') {
-        verbatim = false
-        continue
-      }
-      const error = this.checkLine(line)
-      if (error) return { bytes: kept.length > 0 ? encode(kept) : null, error }
-      kept.push(line)
+    if (this.sawDone || !isUtf8(region)) return this.checkLineByLine(region)
+    let count = 0
+    for (let start = 0; start < region.length;) {
+      const nl = region.indexOf(NEWLINE, start)
+      const length = nl - start
+      if (length > this.maxLineBytes) throw this.tooLong()
+      const isPlain =
+        length >= 2 &&
+        region[start] === OPEN_BRACE &&
+        region[nl - 1] === CLOSE_BRACE &&
+        region.compare(ERROR_HEAD, 0, ERROR_HEAD.length, start, Math.min(nl, start + ERROR_HEAD.length)) !== 0
+      if (!isPlain) return this.checkLineByLine(region)
+      count++
+      start = nl + 1
     }
-    if (kept.length === 0) return { bytes: null, error: null }
-    return { bytes: verbatim ? region : encode(kept), error: null }
+    const final = this.finalLine(region)
+    if (final !== null && final.end < region.length) return this.checkLineByLine(region)
+    this.lines += count
+    if (final !== null) this.sawDone = true
+    return { bytes: region, error: null }
   }
 
-  /** Slow path for a region with bad UTF-8: keep the good lines before the bad one and name it. */
+  /** The line holding a top-level done:true (or pull's status success), confirmed by parsing that line. */
+  private finalLine(region: Buffer): { end: number } | null {
+    for (const marker of FINAL_MARKERS) {
+      for (let at = region.indexOf(marker); at >= 0; at = region.indexOf(marker, at + 1)) {
+        if (region[at - 1] === BACKSLASH) continue
+        const start = region.lastIndexOf(NEWLINE, at) + 1
+        const end = region.indexOf(NEWLINE, at) + 1
+        if (isFinal(parseObject(region.toString('utf8', start, end - 1)))) return { end }
+      }
+    }
+    return null
+  }
+
+  /** The exact path: each line decoded and parsed here; the good lines before a bad one go on. */
   private checkLineByLine(region: Buffer): Checked {
     const kept: string[] = []
+    const result = (error: GenerationError | null): Checked => ({
+      bytes: kept.length > 0 ? Buffer.from(`${kept.join('\n')}\n`, 'utf8') : null,
+      error,
+    })
     for (let start = 0; start < region.length;) {
       const nl = region.indexOf(NEWLINE, start)
       const line = region.subarray(start, nl)
       start = nl + 1
-      if (!isUtf8(line)) {
-        const error = failure('malformed', `line ${this.lines + 1} is not valid UTF-8`, this.lines > 0)
-        return { bytes: kept.length > 0 ? encode(kept) : null, error }
-      }
-      const text = line.toString('utf8').replace(/\r$/, '')
+      if (line.length > this.maxLineBytes) throw this.tooLong()
+      const n = this.lines + 1
+      const started = this.lines > 0
+      if (!isUtf8(line)) return result(failure('malformed', `line ${n} is not valid UTF-8`, started))
+      const text = line.toString('utf8', 0, line[line.length - 1] === CR ? line.length - 1 : line.length)
       if (text.trim() === '') continue
-      const error = this.checkLine(text)
-      if (error) return { bytes: kept.length > 0 ? encode(kept) : null, error }
+      const value = parseObject(text)
+      if (value === undefined)
+        return result(failure('malformed', `line ${n} is not JSON: ${text.slice(0, 120)}`, started))
+      if (value === null) return result(failure('malformed', `line ${n} is not a JSON object`, started))
+      if ('error' in value)
+        return result(
+          failure('model-error', `server error mid-stream: ${String(value.error).slice(0, 500)}`, started),
+        )
+      // ollama-js stops reading at the final line; anything after it would be lost without a word.
+      if (this.sawDone) return result(failure('malformed', `line ${n} follows the final line`, started))
+      if (isFinal(value)) this.sawDone = true
+      this.lines++
       kept.push(text)
     }
-    return { bytes: kept.length > 0 ? encode(kept) : null, error: null }
-  }
-
-  private checkLine(text: string): GenerationError | null {
-    const n = this.lines + 1
-    const started = this.lines > 0
-    let value: unknown
-    try {
-      value = JSON.parse(text)
-    } catch {
-      return failure('malformed', `line ${n} is not JSON: ${text.slice(0, 120)}`, started)
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-      return failure('malformed', `line ${n} is not a JSON object`, started)
-    if ('error' in value)
-      return failure('model-error', `server error mid-stream: ${String(value.error).slice(0, 500)}`, started)
-    // ollama-js stops reading at `done`; anything after it would be lost without a word.
-    if (this.sawDone) return failure('malformed', `line ${n} follows the final line`, started)
-    if (('done' in value && value.done === true) || ('status' in value && value.status === 'success'))
-      this.sawDone = true
-    this.lines++
-    return null
-  }
-
-  private checkLength(unterminated: Buffer): void {
-    if (unterminated.length > this.maxLineBytes) throw this.tooLong()
-  }
-
-  private checkEachLength(region: Buffer): void {
-    for (let start = 0; start < region.length;) {
-      const nl = region.indexOf(NEWLINE, start)
-      if (nl - start > this.maxLineBytes) throw this.tooLong()
-      start = nl + 1
-    }
+    return result(null)
   }
 
   private tooLong(): GenerationError {
@@ -123,6 +160,19 @@ export class NdjsonChecker {
   }
 }
 
-function encode(lines: string[]): Buffer {
-  return Buffer.from(`${lines.join('\n')}\n`, 'utf8')
+/** The object on a line; null for JSON that is not an object, undefined for text that is not JSON. */
+function parseObject(text: string): Record<string, unknown> | null | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null
+}
+
+function isFinal(value: Record<string, unknown> | null | undefined): boolean {
+  return value !== null && value !== undefined && (value.done === true || value.status === 'success')
 }

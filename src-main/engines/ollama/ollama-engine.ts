@@ -12,6 +12,7 @@ import {
 } from '../engine'
 import { fromNetworkError, fromStatus } from './failures'
 import { guardedFetch, type Deadlines, type GuardOptions } from './guarded-fetch'
+import type { NdjsonChecker } from './ndjson-checker'
 import { hostSemaphore, type Semaphore } from './semaphore'
 import { Accumulator } from './stream-accumulator'
 
@@ -197,10 +198,15 @@ export class OllamaEngine implements Engine {
     if (!response.ok) throw fromStatus(response.status, body.slice(0, 64 * 1024))
   }
 
-  private client(signal: AbortSignal | undefined, expect: GuardOptions['expect']): Ollama {
+  private client(
+    signal: AbortSignal | undefined,
+    expect: GuardOptions['expect'],
+    onNdjson?: GuardOptions['onNdjson'],
+  ): Ollama {
     const fetch = guardedFetch(this.fetchImpl, {
       signal,
       expect,
+      onNdjson,
       deadlines: this.options.deadlines,
       maxLineBytes: this.options.maxLineBytes,
       maxTotalBytes: this.options.maxTotalBytes,
@@ -220,7 +226,8 @@ export class OllamaEngine implements Engine {
     request: GenerateRequest,
     started: number,
   ): Promise<Omit<GenerateResult, 'modelDigest' | 'engineVersion' | 'host'>> {
-    const client = this.client(request.signal, 'ndjson')
+    let checker: NdjsonChecker | null = null
+    const client = this.client(request.signal, 'ndjson', (c) => (checker = c))
     const { sampling } = request
     const options: Partial<Options> = { temperature: sampling.temperature }
     if (sampling.topP !== null) options.top_p = sampling.topP
@@ -246,11 +253,10 @@ export class OllamaEngine implements Engine {
         for await (const part of stream) acc.add(part.response, part.thinking, part)
       }
     } catch (e) {
-      const err = asGenerationError(e, request.signal)
-      const partial = acc.partial()
-      // Anything streamed means the request started: never retryable, whatever the guard thought.
-      throw new GenerationError(err.kind, err.message, err.isRetryable && !acc.started, partial)
+      throw unparsedLine(checker, acc) ?? streamError(e, request.signal, acc)
     }
+    const unparsed = unparsedLine(checker, acc)
+    if (unparsed) throw unparsed
     return acc.result()
   }
 
@@ -277,6 +283,28 @@ export class OllamaEngine implements Engine {
     const ceiling = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt - 1))
     return ceiling / 2 + Math.random() * (ceiling / 2)
   }
+}
+
+/**
+ * ollama-js yielded fewer parts than the checker passed lines: one did not parse and was dropped. The
+ * candidate fails as malformed, with the text of the parts before that line only.
+ */
+function unparsedLine(checker: NdjsonChecker | null, acc: Accumulator): GenerationError | null {
+  if (checker === null || acc.parts >= checker.lines) return null
+  const bad = checker.firstUnparsable()
+  const index = bad?.index ?? acc.parts
+  const message = bad?.error.message ?? `line ${index + 1} of the stream did not parse`
+  return new GenerationError('malformed', message, false, acc.textBefore(index))
+}
+
+function streamError(e: unknown, signal: AbortSignal, acc: Accumulator): GenerationError {
+  // ollama-js throws a plain Error for an error object it reads mid-stream (the checker normally sees it first).
+  const err =
+    e instanceof Error && !(e instanceof GenerationError) && acc.started && !signal.aborted
+      ? new GenerationError('model-error', `server error mid-stream: ${e.message.slice(0, 500)}`, false)
+      : asGenerationError(e, signal)
+  // Anything streamed means the request started: never retryable, whatever the guard thought.
+  return new GenerationError(err.kind, err.message, err.isRetryable && !acc.started, acc.partial())
 }
 
 function sameModel(a: string, b: string): boolean {

@@ -14,6 +14,10 @@ export interface StreamedPart {
 /** Collects one streamed answer: text and thinking apart, logprobs, counts and timings. */
 export class Accumulator {
   started = false
+  /** Parts received: one per NDJSON line that ollama-js parsed. */
+  parts = 0
+  /** The answer's length after each part, to cut the text where a dropped line was. */
+  private readonly textAfter: number[] = []
   private text = ''
   private thinking = ''
   private readonly splitter = new ThinkSplitter()
@@ -33,6 +37,13 @@ export class Accumulator {
     this.take(piece.text, thinking)
     if (this.request.logprobs) this.logprobs.push(...readLogprobs((part as { logprobs?: unknown }).logprobs))
     if (part.done) this.final = part
+    this.parts++
+    this.textAfter.push(this.text.length)
+  }
+
+  /** The answer as it stood before part `index` (0-based). */
+  textBefore(index: number): string {
+    return this.text.slice(0, index > 0 ? (this.textAfter[index - 1] ?? this.text.length) : 0)
   }
 
   partial(): string {

@@ -2,7 +2,7 @@
 // node-llama-cpp), so generation jobs, the models screen and the collapse monitor never know which runs.
 
 import type { RenderedPrompt } from '@shared/domain/prompt-template'
-import type { TokenLogprob } from '@shared/domain/token-logprobs'
+import type { CompactLogprobs, TokenLogprob } from '@shared/domain/token-logprobs'
 
 // A prompt template renders to this: one definition, shared with the renderer's live preview.
 export type { ChatMessage, RenderedPrompt } from '@shared/domain/prompt-template'
@@ -35,7 +35,8 @@ export interface GenerateResult {
   text: string
   /** The reasoning trace (a separate `thinking` field or inline <think>…</think> blocks), if any. */
   thinking: string | null
-  logprobs: TokenLogprob[] | null
+  /** Per-token logprobs as column arrays (what is stored), or null when none were asked for. */
+  logprobs: CompactLogprobs | null
   promptTokens: number | null
   completionTokens: number | null
   doneReason: string | null

@@ -1,6 +1,7 @@
 // The embedded llama.cpp engine with the real tiny model (../shared/models/stories260K.gguf), one thread,
 // fixed seeds: determinism, valid logprobs, exact perplexity (real text beats shuffled words), cancel
 // within 1 s with the partial text, GGUF metadata and the file digest.
+import { fromCompactLogprobs } from '@shared/domain/token-logprobs'
 import { resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GenerationError, type GenerateRequest } from '../../src-main/engines/engine'
@@ -77,8 +78,9 @@ describe('LlamaCppEngine', () => {
   it('returns valid per-token logprobs with sorted alternatives', async () => {
     const res = await engine.generate(request({ logprobs: { topK: 5 } }))
     expect(res.logprobs).not.toBeNull()
-    expect(res.logprobs!.length).toBe(res.completionTokens)
-    for (const t of res.logprobs!) {
+    const tokens = fromCompactLogprobs(res.logprobs!)
+    expect(tokens.length).toBe(res.completionTokens)
+    for (const t of tokens) {
       expect(Math.exp(t.logprob)).toBeGreaterThan(0)
       expect(Math.exp(t.logprob)).toBeLessThanOrEqual(1 + 1e-9)
       expect(t.top.length).toBeGreaterThan(0)

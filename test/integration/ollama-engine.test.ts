@@ -8,6 +8,7 @@
 // tests and abort-before-headers hang past a 5 s test timeout; HTML is not refused as 'content-type'; the
 // giant line takes over 5 s of CPU; abort mid-stream is not an 'aborted' GenerationError; and
 // listModels/show lose the 'not-found' kind. Truncated and reset pass either way (ollama-js checks those).
+import { fromCompactLogprobs } from '@shared/domain/token-logprobs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { GenerationError, type GenerateRequest } from '../../src-main/engines/engine'
 import { OllamaEngine, type OllamaEngineOptions } from '../../src-main/engines/ollama/ollama-engine'
@@ -93,9 +94,10 @@ describe('success paths', () => {
 
   it('parses per-token logprobs with their alternatives', async () => {
     const result = await engine().generate(request({ logprobs: { topK: 3 } }))
-    expect(result.logprobs).toHaveLength(6)
-    expect(result.logprobs?.map((l) => l.token).join('')).toBe(result.text)
-    for (const lp of result.logprobs ?? []) {
+    const tokens = fromCompactLogprobs(result.logprobs!)
+    expect(tokens).toHaveLength(6)
+    expect(tokens.map((l) => l.token).join('')).toBe(result.text)
+    for (const lp of tokens) {
       expect(lp.logprob).toBeLessThanOrEqual(0)
       expect(lp.top).toHaveLength(3)
       expect(lp.top[0]?.token).toBe(lp.token)

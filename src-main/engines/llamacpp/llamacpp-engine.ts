@@ -16,6 +16,7 @@ import {
   type TextScore,
   type TokenLogprob,
 } from '../engine'
+import { toCompactLogprobs } from '@shared/domain/token-logprobs'
 
 export interface LlamaCppEngineOptions {
   modelPath: string
@@ -252,7 +253,7 @@ export class LlamaCppEngine implements ScoringEngine {
     return {
       text,
       thinking: null,
-      logprobs: request.logprobs ? logprobs : null,
+      logprobs: request.logprobs ? toCompactLogprobs(logprobs) : null,
       promptTokens: prompt.length,
       completionTokens: generated.length,
       doneReason,

@@ -1,6 +1,7 @@
 // One streamed Ollama answer as it arrives: the text and the reasoning trace kept apart (a `thinking`
 // field, or <think>…</think> written inline), per-token logprobs checked field by field, counts and timings.
-import { GenerationError, type GenerateRequest, type GenerateResult, type TokenLogprob } from '../engine'
+import type { CompactLogprobs } from '@shared/domain/token-logprobs'
+import { GenerationError, type GenerateRequest, type GenerateResult } from '../engine'
 import { ThinkSplitter } from './think-splitter'
 
 /** The fields of a streamed /api/chat or /api/generate part this reads (ollama-js's types stay in the engine). */
@@ -21,7 +22,7 @@ export class Accumulator {
   private text = ''
   private thinking = ''
   private readonly splitter = new ThinkSplitter()
-  private logprobs: TokenLogprob[] = []
+  private readonly logprobs: CompactLogprobs = { tokens: [], logprobs: [], topTokens: [], topLogprobs: [] }
   private firstTokenMs: number | null = null
   private final: StreamedPart | null = null
 
@@ -35,7 +36,7 @@ export class Accumulator {
     const piece = this.splitter.push(typeof content === 'string' ? content : '')
     const thinking = (typeof thinkingField === 'string' ? thinkingField : '') + piece.thinking
     this.take(piece.text, thinking)
-    if (this.request.logprobs) this.logprobs.push(...readLogprobs((part as { logprobs?: unknown }).logprobs))
+    if (this.request.logprobs) readLogprobs((part as { logprobs?: unknown }).logprobs, this.logprobs)
     if (part.done) this.final = part
     this.parts++
     this.textAfter.push(this.text.length)
@@ -76,23 +77,26 @@ export class Accumulator {
 }
 
 /** Per-chunk `logprobs: [{token, logprob, top_logprobs: [{token, logprob}]}]`, checked field by field. */
-function readLogprobs(raw: unknown): TokenLogprob[] {
-  if (raw === undefined || raw === null) return []
+function readLogprobs(raw: unknown, into: CompactLogprobs): void {
+  if (raw === undefined || raw === null) return
   if (!Array.isArray(raw)) throw new GenerationError('malformed', 'logprobs is not an array', false)
-  return raw.map((entry: unknown): TokenLogprob => {
+  for (const entry of raw as unknown[]) {
     const e = entry as { token?: unknown; logprob?: unknown; top_logprobs?: unknown }
     if (typeof e?.token !== 'string' || typeof e.logprob !== 'number')
       throw new GenerationError('malformed', 'logprob entry lacks token or logprob', false)
     const top = Array.isArray(e.top_logprobs) ? (e.top_logprobs as unknown[]) : []
-    return {
-      token: e.token,
-      logprob: e.logprob,
-      top: top.map((t) => {
-        const alt = t as { token?: unknown; logprob?: unknown }
-        if (typeof alt?.token !== 'string' || typeof alt.logprob !== 'number')
-          throw new GenerationError('malformed', 'top_logprobs entry lacks token or logprob', false)
-        return { token: alt.token, logprob: alt.logprob }
-      }),
+    const topTokens: string[] = []
+    const topLogprobs: number[] = []
+    for (const t of top) {
+      const alt = t as { token?: unknown; logprob?: unknown }
+      if (typeof alt?.token !== 'string' || typeof alt.logprob !== 'number')
+        throw new GenerationError('malformed', 'top_logprobs entry lacks token or logprob', false)
+      topTokens.push(alt.token)
+      topLogprobs.push(alt.logprob)
     }
-  })
+    into.tokens.push(e.token)
+    into.logprobs.push(e.logprob)
+    into.topTokens.push(topTokens)
+    into.topLogprobs.push(topLogprobs)
+  }
 }

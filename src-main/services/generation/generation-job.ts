@@ -20,7 +20,6 @@ import {
 } from '@shared/domain/generation-spec'
 import { summariseLogprobs } from './logprob-summary'
 import { LivePreview, type PublishStreaming } from './live-preview'
-import { toCompactLogprobs } from '@shared/domain/token-logprobs'
 
 export interface GenerationParams {
   projectId: string
@@ -184,7 +183,7 @@ async function runGeneration(
         completion: generated?.completionTokens ?? null,
       },
       doneReason: generated?.doneReason ?? null,
-      logprobs: generated?.logprobs ? toCompactLogprobs(generated.logprobs) : null,
+      logprobs: generated?.logprobs ?? null,
       logprobSummary: generated?.logprobs ? summariseLogprobs(generated.logprobs) : null,
       createdAt: new Date().toISOString(),
     }

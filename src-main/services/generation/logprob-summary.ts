@@ -1,30 +1,38 @@
 // The summary stored with each candidate's logprobs: mean logprob, mean truncated entropy (over the top-k
 // alternatives, renormalised: a lower bound of the true entropy) and mean top-1 probability.
 import type { LogprobSummary } from '@shared/domain/candidate'
-import type { TokenLogprob } from '../../engines/engine'
+import type { CompactLogprobs } from '@shared/domain/token-logprobs'
 
-export function summariseLogprobs(tokens: readonly TokenLogprob[]): LogprobSummary | null {
-  if (tokens.length === 0) return null
+export function summariseLogprobs(columns: CompactLogprobs): LogprobSummary | null {
+  const n = columns.tokens.length
+  if (n === 0) return null
   let logprobSum = 0
   let entropySum = 0
   let top1Sum = 0
-  for (const token of tokens) {
-    logprobSum += token.logprob
-    const alternatives = token.top.length > 0 ? token.top : [{ token: token.token, logprob: token.logprob }]
-    const probabilities = alternatives.map((alternative) => Math.exp(alternative.logprob))
-    const mass = probabilities.reduce((sum, p) => sum + p, 0)
+  for (let i = 0; i < n; i++) {
+    const chosen = columns.logprobs[i] ?? 0
+    logprobSum += chosen
+    // Without alternatives, the chosen token is the only one known.
+    const alternatives = columns.topLogprobs[i]?.length ? columns.topLogprobs[i]! : [chosen]
+    let mass = 0
+    let top1 = 0
+    for (const logprob of alternatives) {
+      const p = Math.exp(logprob)
+      mass += p
+      if (p > top1) top1 = p
+    }
     let entropy = 0
-    for (const p of probabilities) {
-      const q = p / mass
+    for (const logprob of alternatives) {
+      const q = Math.exp(logprob) / mass
       if (q > 0) entropy -= q * Math.log(q)
     }
     entropySum += Math.max(0, entropy)
-    top1Sum += Math.min(1, Math.max(...probabilities))
+    top1Sum += Math.min(1, top1)
   }
   return {
-    tokens: tokens.length,
-    meanLogprob: logprobSum / tokens.length,
-    meanTruncatedEntropy: entropySum / tokens.length,
-    meanTop1Probability: top1Sum / tokens.length,
+    tokens: n,
+    meanLogprob: logprobSum / n,
+    meanTruncatedEntropy: entropySum / n,
+    meanTop1Probability: top1Sum / n,
   }
 }

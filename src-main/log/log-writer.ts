@@ -29,6 +29,8 @@ export class LogWriter {
   private pending: Pending[] = []
   private windowStart = 0
   private timer: NodeJS.Timeout | null = null
+  /** Something pending must not wait out the flush window. */
+  private isUrgent = false
   private flushing: Promise<void> | null = null
   private failure: Error | null = null
   private closing: Promise<void> | null = null
@@ -44,7 +46,7 @@ export class LogWriter {
     return this.closing !== null
   }
 
-  async append(inputs: LogEventInput[]): Promise<LogEvent[]> {
+  async append(inputs: LogEventInput[], isUrgent = false): Promise<LogEvent[]> {
     if (this.closing !== null) throw new Error('project log is closed; append refused')
     if (this.failure !== null) throw this.failure
     const events = inputs.map(prepareEvent)
@@ -52,15 +54,19 @@ export class LogWriter {
     return new Promise<LogEvent[]>((resolve, reject) => {
       if (this.pending.length === 0) this.windowStart = Date.now()
       this.pending.push({ events, resolve, reject })
+      if (isUrgent) this.isUrgent = true
       this.schedule()
     })
   }
 
   private schedule(): void {
     // While closing, close() drains the queue itself; a timer would race it onto a closed handle.
-    if (this.closing !== null || this.timer !== null || this.flushing !== null || this.pending.length === 0)
-      return
-    const wait = Math.max(0, this.windowStart + this.config.flushIntervalMs - Date.now())
+    if (this.closing !== null || this.flushing !== null || this.pending.length === 0) return
+    if (this.timer !== null) {
+      if (!this.isUrgent) return
+      clearTimeout(this.timer)
+    }
+    const wait = this.isUrgent ? 0 : Math.max(0, this.windowStart + this.config.flushIntervalMs - Date.now())
     this.timer = setTimeout(() => {
       this.timer = null
       void this.flush()
@@ -70,6 +76,7 @@ export class LogWriter {
   private async flush(): Promise<void> {
     const batch = this.pending
     this.pending = []
+    this.isUrgent = false
     if (batch.length === 0) return
     this.flushing = this.writeBatch(batch)
     await this.flushing

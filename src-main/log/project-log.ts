@@ -96,8 +96,12 @@ export class ProjectLog {
   }
 
   /** Resolves once the events are written and fsync'd, never before; seqs follow call order. */
-  append(events: LogEventInput[]): Promise<LogEvent[]> {
-    return this.writer.append(events)
+  /**
+   * Resolves once the events are on disk. Appends within the flush window share one write and fsync;
+   * `urgent` flushes now instead (a person is waiting on it), taking whatever else is pending along.
+   */
+  append(events: LogEventInput[], options: { urgent?: boolean } = {}): Promise<LogEvent[]> {
+    return this.writer.append(events, options.urgent ?? false)
   }
 
   async read(afterSeq: number, limits: { maxEvents?: number; maxBytes?: number } = {}): Promise<LogEvent[]> {

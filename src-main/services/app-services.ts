@@ -13,6 +13,7 @@ import { ImportService } from './import/import-service'
 import { createGenerationWorker } from './generation/generation-job'
 import { isLoopbackHost } from './generation/loopback-host'
 import { OllamaEngine, type OllamaEngineOptions } from '../engines/ollama/ollama-engine'
+import { ReviewService } from './review/review-service'
 import type { ModelTarget } from '@shared/domain/generation-spec'
 import type { Engine } from '../engines/engine'
 import { ModelsService } from './models/models-service'
@@ -70,6 +71,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const models = new ModelsService(engineForHost, jobs)
   const templates = new TemplatesService(() => options.resourcesDir ?? findResourcesDir())
   const imports = new ImportService(registry, jobs)
+  const review = new ReviewService(registry)
   const pickers = (): FilePickers => {
     if (options.pickers) return options.pickers
     throw new AppFailure(
@@ -162,6 +164,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     'models.inspectGguf': ({ path }) => embedded.inspect(path),
     'templates.list': () => templates.list(),
+    'review.decide': ({ projectId, decision }) => review.decide(projectId, decision),
+    'review.verify': ({ projectId }) => review.verify(projectId),
     'store.moveAside': async ({ reason }) => {
       if (!options.moveStoreAside) {
         throw new AppFailure(

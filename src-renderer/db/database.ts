@@ -3,6 +3,8 @@
 // and a store written by a newer Winnow is opened read-only rather than "fixed" by this older schema.
 import Dexie, { type Collection, type DBCore, type Table, type Transaction } from 'dexie'
 import type { CandidateRecord } from '@shared/domain/candidate'
+import type { DecisionRecord } from '@shared/domain/decision'
+import type { SampleReview } from '@shared/domain/review-state'
 import type { ImportCounts, ImportError, ImportSpec } from '@shared/domain/import-spec'
 import type { ProjectSettings } from '@shared/domain/project'
 import type { SampleRecord } from '@shared/domain/sample'
@@ -50,6 +52,12 @@ export type JobRow = JobSnapshot
 
 export type CandidateRow = CandidateRecord & { projectId: string }
 
+/** A review decision as the log recorded it (already carries projectId), with its position in the log. */
+export type DecisionRow = DecisionRecord & { seq: number }
+
+/** A sample's review state, derived from its decisions in the same transaction that stores them. */
+export type ReviewRow = SampleReview & { projectId: string; sampleId: string }
+
 /** How far the store has applied a project's log; compared with the log's head at start-up. */
 export interface SentinelRow {
   projectId: string
@@ -73,6 +81,8 @@ export class WinnowDb extends Dexie {
   declare jobs: Table<JobRow, string>
   declare sentinel: Table<SentinelRow, string>
   declare candidates: Table<CandidateRow, string>
+  declare decisions: Table<DecisionRow, string>
+  declare reviews: Table<ReviewRow, [string, string]>
 
   constructor(name: string, factory: StoreFactory, withSchema: boolean) {
     // Strict everywhere: relaxed writes doubled Chromium's wipe rate here (RELIABILITY.md, R2).
@@ -99,6 +109,8 @@ const projectionTableNames = [
   'jobs',
   'sentinel',
   'candidates',
+  'decisions',
+  'reviews',
 ] as const
 
 export interface StoreFactory {

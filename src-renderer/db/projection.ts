@@ -3,8 +3,9 @@
 // a repeated page can never leave the store half-applied or double-counted.
 import { readLogEvent, type LogEvent, type LogHead } from '@shared/domain/log-events'
 import type { JobSnapshot } from '@shared/jobs/job'
-import type { CandidateRow, SampleRow, WinnowDb } from './database'
+import type { CandidateRow, DecisionRow, SampleRow, WinnowDb } from './database'
 import { deleteProjectCandidates, recordCandidates } from './repos/candidates.repo'
+import { deleteProjectDecisions, recordDecisions } from './repos/decisions.repo'
 import { deleteProjectBatches, recordBatchFinished, recordBatchStarted } from './repos/import-batches.repo'
 import { deleteProjectJobs, recordJobSnapshots } from './repos/jobs.repo'
 import { deleteProjectRow, recordProjectCreated, recordProjectRenamed } from './repos/projects.repo'
@@ -44,6 +45,8 @@ const projectionTables = (db: WinnowDb) => [
   db.importBatches,
   db.jobs,
   db.candidates,
+  db.decisions,
+  db.reviews,
   db.sentinel,
 ]
 
@@ -63,6 +66,7 @@ export function applyEvents(
     const jobs = new Map<string, JobSnapshot>()
     // By id, last record wins: a candidate re-recorded within one page is written once, as the log ends it.
     const candidates = new Map<string, CandidateRow>()
+    const decisions: DecisionRow[] = []
     for (const event of events) {
       if (event.seq <= lastSeq) continue // already applied: a repeated or overlapping page
       if (event.seq !== lastSeq + 1) throw new ProjectionGapError(lastSeq + 1, event.seq)
@@ -94,6 +98,9 @@ export function applyEvents(
           for (const candidate of typed.data.candidates)
             candidates.set(candidate.id, { ...candidate, projectId })
           break
+        case 'decision.recorded':
+          decisions.push({ ...typed.data.decision, seq: event.seq })
+          break
       }
     }
     if (applied === 0) return { applied, newSamples: 0 }
@@ -101,6 +108,8 @@ export function applyEvents(
     await recordSamples(db, samples)
     await recordJobSnapshots(db, [...jobs.values()])
     await recordCandidates(db, [...candidates.values()])
+    // Each decision and the review state it changes, in this same transaction.
+    await recordDecisions(db, decisions)
     await recordSentinel(db, {
       projectId,
       logId: head.logId,
@@ -128,6 +137,7 @@ export function clearProject(db: WinnowDb, projectId: string): Promise<void> {
     await deleteProjectBatches(db, projectId)
     await deleteProjectJobs(db, projectId)
     await deleteProjectCandidates(db, projectId)
+    await deleteProjectDecisions(db, projectId)
     await deleteProjectRow(db, projectId)
     await deleteSentinel(db, projectId)
   })

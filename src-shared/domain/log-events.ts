@@ -8,6 +8,7 @@ import { importCounts, importError, importProgressMark, importSpec } from './imp
 import { jobSnapshot } from '../jobs/job'
 import { candidateRecord, candidateRecordV1 } from './candidate'
 import { toCompactLogprobs } from './token-logprobs'
+import { decisionRecord } from './decision'
 
 export const logEventPayloads = {
   'project.created': z.object({ name: z.string(), settings: projectSettings }),
@@ -34,6 +35,8 @@ export const logEventPayloads = {
   }),
   'job.changed': z.object({ job: jobSnapshot }),
   'candidates.recorded': z.object({ candidates: z.array(candidateRecord) }),
+  /** One human action, sealed into its project and annotator's hash chain (decision-chain.ts). */
+  'decision.recorded': z.object({ decision: decisionRecord }),
 } as const
 
 export type LogEventKind = keyof typeof logEventPayloads
@@ -48,6 +51,7 @@ export const logEventVersions: Record<LogEventKind, number> = {
   'import.batchFinished': 1,
   'job.changed': 1,
   'candidates.recorded': 2,
+  'decision.recorded': 1,
 }
 
 export const logEvent = z.object({

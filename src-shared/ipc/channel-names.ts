@@ -28,6 +28,8 @@ export const channelNames = [
   'models.delete',
   'models.inspectGguf',
   'templates.list',
+  'review.decide',
+  'review.verify',
 ] as const
 
 export const eventNames = [

@@ -9,6 +9,7 @@ import { generationStreaming } from '../domain/generation-streaming'
 import { jobSnapshot } from '../jobs/job'
 import { generationSpec } from '../domain/generation-spec'
 import { promptTemplate } from '../domain/prompt-template'
+import { decisionRecord, unsealedDecision } from '../domain/decision'
 
 const none = z.object({}).strict()
 const forProject = z.object({ projectId }).strict()
@@ -144,6 +145,28 @@ export const contract = {
   'templates.list': {
     request: none,
     reply: z.array(z.object({ template: promptTemplate, hash: z.string() })),
+  },
+  /** Records one review decision; answers once it is flushed to the project log. */
+  'review.decide': {
+    request: z.object({ projectId, decision: unsealedDecision }).strict(),
+    reply: z.object({ decision: decisionRecord, seq: z.number().int().positive() }),
+  },
+  /** Walks every decision chain of the project and names the first broken link, if any. */
+  'review.verify': {
+    request: z.object({ projectId }).strict(),
+    reply: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), decisions: z.number().int(), chains: z.number().int() }),
+      z.object({
+        ok: z.literal(false),
+        decisions: z.number().int(),
+        broken: z.object({
+          decisionId: z.string(),
+          index: z.number().int(),
+          chain: z.object({ projectId: z.string(), annotator: z.string() }),
+          reason: z.enum(['hash-mismatch', 'prev-hash-mismatch', 'first-has-prev-hash']),
+        }),
+      }),
+    ]),
   },
 } satisfies Record<ChannelName, { request: z.ZodType; reply: z.ZodType }>
 

@@ -104,6 +104,12 @@ export class ProjectRegistry {
     return log.read(afterSeq, { maxEvents, maxBytes })
   }
 
+  /** Events of the given kinds in log order, as stored (not parsed into this version's shapes). */
+  async *replayKinds(projectId: string, kinds: ReadonlySet<string>): AsyncIterable<LogEvent> {
+    const { log } = await this.load(projectId)
+    yield* log.replay(0, kinds)
+  }
+
   /** Samples as imported, read from the log (the store lives in the renderer); null ids: all of them. */
   async samples(projectId: string, ids: ReadonlySet<string> | null): Promise<SampleRecord[]> {
     const { log } = await this.load(projectId)
@@ -126,10 +132,14 @@ export class ProjectRegistry {
   }
 
   /** Appends (flushed to disk before this resolves), folds into the state, then tells the renderer. */
-  async append(projectId: string, inputs: TypedInput[]): Promise<LogEvent[]> {
+  async append(
+    projectId: string,
+    inputs: TypedInput[],
+    options: { urgent?: boolean } = {},
+  ): Promise<LogEvent[]> {
     const { log, state } = await this.load(projectId)
     const stamped: LogEventInput[] = inputs.map((input) => ({ ...input, v: logEventVersions[input.kind] }))
-    const events = await log.append(stamped)
+    const events = await log.append(stamped, options)
     for (const event of events) state.apply(event, true)
     this.#events.emit('log.appended', { projectId, head: { ...log.head(), sampleCount: state.sampleCount } })
     return events

@@ -6,6 +6,8 @@ import type { ImportCounts, ImportProgressMark } from '@shared/domain/import-spe
 import type { JobSnapshot } from '@shared/jobs/job'
 import { HashSet64 } from '../import/hash-set64'
 import type { CandidateStatus } from '@shared/domain/candidate'
+import { ChainTips } from '@shared/domain/decision-chain'
+import type { DecisionRecord } from '@shared/domain/decision'
 
 export const slotKey = (jobId: string, slot: string): string => `${jobId}|${slot}`
 
@@ -30,6 +32,12 @@ export class ProjectState {
   candidateCount = 0
   /** Per job and grid slot: the last recorded status and how many attempts it took (resume and retry). */
   readonly candidateSlots = new Map<string, { status: CandidateStatus; attempts: number }>()
+  decisionCount = 0
+  /** The last hash of each annotator's decision chain: what the next decision is sealed onto. */
+  readonly chainTips = new ChainTips()
+  /** Each sample's decisions in log order: to check an undo, and to answer a retried decision by id. */
+  readonly decisionsBySample = new Map<string, DecisionRecord[]>()
+  readonly decisionIds = new Set<string>()
 
   /** Folds one event; `isTrusted` for events this process just wrote from typed inputs (not re-parsed). */
   apply(raw: LogEvent, isTrusted = false): void {
@@ -82,6 +90,16 @@ export class ProjectState {
         }
         this.candidateCount += event.data.candidates.length
         break
+      case 'decision.recorded': {
+        const decision = event.data.decision
+        this.chainTips.observe(decision)
+        const list = this.decisionsBySample.get(decision.sampleId)
+        if (list) list.push(decision)
+        else this.decisionsBySample.set(decision.sampleId, [decision])
+        this.decisionIds.add(decision.id)
+        this.decisionCount++
+        break
+      }
     }
   }
 }

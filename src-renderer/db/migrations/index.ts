@@ -4,7 +4,8 @@ import type { Migration } from '../database'
 import { migration as initial } from './001-initial'
 import { migration as candidates } from './002-candidates'
 import { migration as compactLogprobs } from './003-compact-logprobs'
+import { migration as decisions } from './004-decisions'
 
-export const migrations: readonly Migration[] = [initial, candidates, compactLogprobs]
+export const migrations: readonly Migration[] = [initial, candidates, compactLogprobs, decisions]
 
 export const currentSchemaVersion = migrations.reduce((highest, step) => Math.max(highest, step.version), 0)

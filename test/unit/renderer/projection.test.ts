@@ -118,7 +118,7 @@ describe('applyEvents', () => {
   it('skips kinds and versions it does not know, but moves past them', async () => {
     const log = new FakeProjectLog()
     log.append('project.created', { name: 'Demo', settings: { maxFieldBytes: 2048 } })
-    log.appendUnknown('decision.recorded')
+    log.appendUnknown('model.registered')
     log.appendUnknown('project.renamed', 99)
     log.append('project.renamed', { name: 'Renamed' })
     const outcome = await applyEvents(db, log.projectId, log.events, log.head())

@@ -1,0 +1,47 @@
+// Review decisions and the review state of each sample, written only by the projection: a page's decisions
+// and the states they change go in the same strict transaction, so the two never disagree.
+import { reduceSampleReview } from '@shared/domain/review-state'
+import { maxKey, minKey, type DecisionRow, type ReviewRow, type WinnowDb } from '../database'
+
+/** A sample's decisions in log order. */
+export async function listDecisionsForSample(
+  db: WinnowDb,
+  projectId: string,
+  sampleId: string,
+): Promise<DecisionRow[]> {
+  const rows = await db.decisions.where('[projectId+sampleId]').equals([projectId, sampleId]).toArray()
+  // Log order, not id order: ids come from each annotator's clock, the log's order is what happened.
+  return rows.sort((a, b) => a.seq - b.seq)
+}
+
+export function getReview(db: WinnowDb, projectId: string, sampleId: string): Promise<ReviewRow | undefined> {
+  return db.reviews.get([projectId, sampleId])
+}
+
+export function countReviews(db: WinnowDb, projectId: string, status: ReviewRow['status']): Promise<number> {
+  return db.reviews.where('[projectId+status]').equals([projectId, status]).count()
+}
+
+/** Projection only: stores the decisions, then re-derives the review state of every sample they touch. */
+export async function recordDecisions(db: WinnowDb, decisions: DecisionRow[]): Promise<void> {
+  if (decisions.length === 0) return
+  await db.decisions.bulkPut(decisions)
+  const touched = new Map<string, { projectId: string; sampleId: string }>()
+  for (const d of decisions) touched.set(`${d.projectId}\u0000${d.sampleId}`, d)
+  const reviews: ReviewRow[] = []
+  for (const { projectId, sampleId } of touched.values()) {
+    const all = await listDecisionsForSample(db, projectId, sampleId)
+    reviews.push({
+      ...reduceSampleReview(all.map(({ seq: _seq, ...decision }) => decision)),
+      projectId,
+      sampleId,
+    })
+  }
+  await db.reviews.bulkPut(reviews)
+}
+
+/** Projection only (rebuild). */
+export async function deleteProjectDecisions(db: WinnowDb, projectId: string): Promise<void> {
+  await db.decisions.where('[projectId+at]').between([projectId, minKey], [projectId, maxKey]).delete()
+  await db.reviews.where('[projectId+status]').between([projectId, minKey], [projectId, maxKey]).delete()
+}

@@ -31,6 +31,7 @@ export class LogWriter {
   private timer: NodeJS.Timeout | null = null
   /** Something pending must not wait out the flush window. */
   private isUrgent = false
+  private immediate: NodeJS.Immediate | null = null
   private flushing: Promise<void> | null = null
   private failure: Error | null = null
   private closing: Promise<void> | null = null
@@ -62,11 +63,18 @@ export class LogWriter {
   private schedule(): void {
     // While closing, close() drains the queue itself; a timer would race it onto a closed handle.
     if (this.closing !== null || this.flushing !== null || this.pending.length === 0) return
-    if (this.timer !== null) {
-      if (!this.isUrgent) return
-      clearTimeout(this.timer)
+    if (this.isUrgent) {
+      // Appends made in the same turn still share the write; nothing waits out the window.
+      if (this.timer !== null) clearTimeout(this.timer)
+      this.timer = null
+      this.immediate ??= setImmediate(() => {
+        this.immediate = null
+        void this.flush()
+      })
+      return
     }
-    const wait = this.isUrgent ? 0 : Math.max(0, this.windowStart + this.config.flushIntervalMs - Date.now())
+    if (this.timer !== null || this.immediate !== null) return
+    const wait = Math.max(0, this.windowStart + this.config.flushIntervalMs - Date.now())
     this.timer = setTimeout(() => {
       this.timer = null
       void this.flush()
@@ -190,6 +198,8 @@ export class LogWriter {
     this.closing ??= (async () => {
       if (this.timer !== null) clearTimeout(this.timer)
       this.timer = null
+      if (this.immediate !== null) clearImmediate(this.immediate)
+      this.immediate = null
       while (this.flushing !== null || this.pending.length > 0) {
         if (this.flushing !== null) await this.flushing
         else await this.flush()

@@ -1,6 +1,9 @@
-// Makes invisible characters visible in review: bidi controls and zero-width characters become labelled
-// segments (rendered as badges by VisibleText.svelte), so hostile corpus text cannot hide or reorder itself.
-// Pure functions, no DOM: the result is rendered with {#each}, never as HTML.
+// Makes invisible characters visible wherever text is shown: bidi controls, zero-width and other format or
+// control characters become labelled segments (rendered as badges by VisibleText.svelte), so hostile corpus
+// text cannot hide or reorder itself. Which characters: src-shared/text/visible-text.ts; here, the short
+// names on the badges. Pure functions, no DOM: rendered with {#each}, never as HTML.
+
+import { hasInvisible, visibleSegments } from '@shared/text/visible-text'
 
 export type TextSegment =
   { kind: 'text'; text: string } | { kind: 'control'; label: string; codePoint: string }
@@ -26,32 +29,36 @@ export const controlLabels: Readonly<Record<string, string>> = {
   '\uFEFF': 'BOM',
 }
 
-const controlPattern = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u061C\u2060\uFEFF]/g
+const codePointOf = (codePoint: number): string =>
+  `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`
 
-const codePointOf = (char: string): string =>
-  `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
-
-/** Splits text into plain runs and control badges; concatenating the runs and the controls gives the text back. */
+/**
+ * Splits text into plain runs and badges for the characters src-shared/text/visible-text.ts finds invisible
+ * (format and control characters, lone surrogates); concatenating the runs and the controls gives the text
+ * back. A carriage return stays text here: line endings from Windows are not worth a badge on every line.
+ */
 export function visibleControls(text: string): TextSegment[] {
   const segments: TextSegment[] = []
-  let last = 0
-  for (const match of text.matchAll(controlPattern)) {
-    const index = match.index
-    if (index > last) segments.push({ kind: 'text', text: text.slice(last, index) })
-    const char = match[0]
+  for (const segment of visibleSegments(text)) {
+    const isShown = segment.kind === 'invisible' && segment.char !== '\r'
+    if (!isShown) {
+      const plain = segment.kind === 'text' ? segment.text : segment.char
+      const last = segments.at(-1)
+      if (last?.kind === 'text') last.text += plain
+      else segments.push({ kind: 'text', text: plain })
+      continue
+    }
     segments.push({
       kind: 'control',
-      label: controlLabels[char] ?? codePointOf(char),
-      codePoint: codePointOf(char),
+      label: controlLabels[segment.char] ?? codePointOf(segment.codePoint),
+      codePoint: codePointOf(segment.codePoint),
     })
-    last = index + char.length
   }
-  if (last < text.length) segments.push({ kind: 'text', text: text.slice(last) })
   return segments
 }
 
-/** search() ignores the pattern's global flag and lastIndex, so the shared pattern is safe here. */
-export const hasInvisibleControls = (text: string): boolean => text.search(controlPattern) !== -1
+export const hasInvisibleControls = (text: string): boolean =>
+  hasInvisible(text) && visibleControls(text).some((segment) => segment.kind === 'control')
 
 /**
  * A short, one-line preview for table cells: line breaks and tabs become visible marks, and the text is cut

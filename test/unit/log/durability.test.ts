@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ProjectLog } from '../../../src-main/log/project-log'
 import { delay, makeEvent, makeEvents, rawLogProblems, segmentFiles, tempLogDir } from './log-test-helpers'
 
@@ -78,6 +78,27 @@ describe('durability of appends', () => {
     const at = performance.now()
     await log.append(makeEvents(1, 1))
     expect((started[0] ?? Infinity) - at).toBeLessThan(40 + 60)
+    await log.close()
+  })
+
+  it('writes an urgent append without waiting out the window, taking what waits along, in call order', async () => {
+    let fsyncs = 0
+    const fsync = async (handle: FileHandle): Promise<void> => {
+      fsyncs++
+      await handle.sync()
+    }
+    const log = await ProjectLog.open(tempLogDir(), { fsync, flushIntervalMs: 100 })
+    // With setTimeout frozen the window never ends: only the urgent path can write these.
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    try {
+      const waiting = log.append(makeEvents(1, 2))
+      const urgent = log.append(makeEvents(3, 1), { urgent: true })
+      const [first, second] = await Promise.all([waiting, urgent])
+      expect(fsyncs).toBe(1)
+      expect([...first, ...second].map((e) => e.seq)).toEqual([1, 2, 3])
+    } finally {
+      vi.useRealTimers()
+    }
     await log.close()
   })
 

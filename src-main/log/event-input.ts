@@ -1,7 +1,7 @@
 // Checks and serialises an append's input when append() is called: a bad event rejects only its own
 // call, and the caller mutating `data` afterwards cannot change what gets written.
 import type { LogEventInput } from './log-types'
-import { uuidv7 } from './uuidv7'
+import { uuidv7 } from '@shared/ids/uuidv7'
 
 export interface PreparedEvent {
   id: string

@@ -17,8 +17,9 @@ import { ModelsState } from './models.svelte'
 import { Notifications } from './notifications.svelte'
 import { ProjectionSync } from './projection-sync.svelte'
 import { ProjectsState } from './projects.svelte'
+import { ReviewState } from './review.svelte'
 
-export type View = 'projects' | 'browse' | 'import' | 'models' | 'generate' | 'jobs'
+export type View = 'projects' | 'browse' | 'import' | 'models' | 'generate' | 'review' | 'jobs'
 export type AppInfo = Reply<'app.info'>
 
 export class AppState {
@@ -30,6 +31,11 @@ export class AppState {
   readonly importWizard = new ImportWizard(this.jobs)
   readonly models = new ModelsState()
   readonly generate = new GenerateState()
+  readonly review = new ReviewState({
+    // A decision counts as saved only once the store has applied the log up to it.
+    waitForSeq: (seq) =>
+      this.#sync?.waitForSeq(seq) ?? Promise.reject(new Error('The local database is not open.')),
+  })
 
   #view = $state<View>('projects')
   #store = $state.raw<OpenedStore | null>(null)
@@ -115,6 +121,7 @@ export class AppState {
     this.batches.open(store.db, projectId)
     this.browse.open(store.db, projectId)
     this.generate.open(store.db, projectId)
+    this.review.open(store.db, projectId)
     void this.#watchJobs(projectId)
     // Every page it applies bumps sync.version, which App.svelte turns into storeChanged().
     await sync.open(projectId)
@@ -125,6 +132,7 @@ export class AppState {
     this.jobs.close()
     this.browse.close()
     this.generate.close()
+    this.review.close()
     this.batches.close()
     this.importWizard.reset()
     this.projects.close()
@@ -141,6 +149,7 @@ export class AppState {
     void this.batches.refresh()
     this.browse.storeChanged()
     this.generate.storeChanged()
+    void this.review.storeChanged()
   }
 
   #jobSettled(job: JobSnapshot): void {

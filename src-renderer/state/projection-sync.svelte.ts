@@ -39,6 +39,14 @@ export interface ProjectionSyncDeps {
 
 type PassOutcome = 'done' | 'reassess'
 
+interface SeqWaiter {
+  seq: number
+  generation: number
+  resolve: () => void
+  reject: (error: Error) => void
+  timer: ReturnType<typeof setTimeout>
+}
+
 /** Consecutive rebuild/gap retries before giving up, so a log that keeps changing cannot spin forever. */
 const maxReassessments = 3
 
@@ -64,6 +72,9 @@ export class ProjectionSync {
   #isPullRequested = false
   #appliedSeq = 0
   #rebuildReason: StoreReason | null = null
+  /** Callers of waitForSeq (a review decision is "saved" only once the store holds it). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- pending promises, never rendered
+  #waiters = new Set<SeqWaiter>()
   #unsubscribe: Array<() => void> = []
 
   constructor(db: WinnowDb, deps: ProjectionSyncDeps = {}) {
@@ -124,6 +135,37 @@ export class ProjectionSync {
     await this.#loop
   }
 
+  /**
+   * Resolves once the store has applied the open project's log up to `seq` (the seq main answered for an
+   * append). Rejects when the project closes or changes, when syncing fails, or after `timeoutMs`.
+   */
+  waitForSeq(seq: number, timeoutMs = 10_000): Promise<void> {
+    const generation = this.#generation
+    if (this.#projectId === null)
+      return Promise.reject(new Error('No project is open, so the local database cannot catch up.'))
+    if (this.#appliedSeq >= seq) return Promise.resolve()
+    return new Promise<void>((resolve, reject) => {
+      const waiter: SeqWaiter = {
+        seq,
+        generation,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.#waiters.delete(waiter)
+          reject(
+            new Error(
+              `The local database did not catch up with the project log within ${Math.round(timeoutMs / 1000)} s ` +
+                `(it holds up to event ${this.#appliedSeq}, waiting for ${seq}).`,
+            ),
+          )
+        }, timeoutMs),
+      }
+      this.#waiters.add(waiter)
+      // Do not rely on the log.appended event alone: it may race this call or be lost with a connection.
+      this.#requestPull(generation)
+    })
+  }
+
   dismissNotice(): void {
     this.#notice = null
   }
@@ -136,6 +178,25 @@ export class ProjectionSync {
     this.#status = 'idle'
     this.#isPullRequested = false
     this.#rebuildReason = null
+    this.#rejectWaiters('The project was closed before the local database caught up with its log.')
+  }
+
+  /** The store advanced: release every waiter it has now reached. */
+  #releaseWaiters(): void {
+    for (const waiter of this.#waiters) {
+      if (waiter.generation !== this.#generation || waiter.seq > this.#appliedSeq) continue
+      clearTimeout(waiter.timer)
+      this.#waiters.delete(waiter)
+      waiter.resolve()
+    }
+  }
+
+  #rejectWaiters(message: string): void {
+    for (const waiter of this.#waiters) {
+      clearTimeout(waiter.timer)
+      waiter.reject(new Error(message))
+    }
+    this.#waiters.clear()
   }
 
   #requestPull(generation: number): void {
@@ -169,6 +230,7 @@ export class ProjectionSync {
       this.#status = 'error'
       const detail = error instanceof Error ? error.message : String(error)
       this.#error = `Winnow could not bring this project's local database up to date with its log: ${detail}`
+      this.#rejectWaiters(this.#error)
     } finally {
       if (generation === this.#generation) this.#loop = null
     }
@@ -186,6 +248,7 @@ export class ProjectionSync {
       if (generation !== this.#generation) return 'done'
       if (action === 'none') {
         this.#appliedSeq = head.lastSeq
+        this.#releaseWaiters()
         return 'done'
       }
       if (action === 'rebuild') {
@@ -220,6 +283,7 @@ export class ProjectionSync {
       const outcome = await this.#applyPage(projectId, page.events, page.head)
       if (outcome === 'reassess') return 'reassess'
       this.#appliedSeq = last.seq
+      this.#releaseWaiters()
       this.#progress = { applied: last.seq - fromSeq, target: this.#progress.target }
       this.#version += 1
       if (!hasMore || generation !== this.#generation) break

@@ -9,7 +9,7 @@ import { GenerationError, type Engine, type GenerateResult } from '../../engines
 import type { JobContext, JobWorker } from '../jobs/job-runner'
 import { slotKey } from '../projects/project-state'
 import type { ProjectRegistry } from '../projects/project-registry'
-import { uuidv7 } from '../../log/uuidv7'
+import { uuidv7 } from '@shared/ids/uuidv7'
 import { CandidateRecorder } from './candidate-recorder'
 import {
   readGenerationResult,

@@ -19,7 +19,7 @@ import type { JobSnapshot } from '@shared/jobs/job'
 import type { ProjectRegistry } from '../projects/project-registry'
 import { parseFile } from './parsers/index'
 import { recordToSample } from './record-to-sample'
-import { uuidv7 } from '../../log/uuidv7'
+import { uuidv7 } from '@shared/ids/uuidv7'
 import { writeFileAtomic } from '../../fs/atomic-write'
 
 export interface ImportParams {

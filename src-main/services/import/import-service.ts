@@ -10,7 +10,7 @@ import type { JobRunner } from '../jobs/job-runner'
 import type { ProjectRegistry } from '../projects/project-registry'
 import { detectFormat, previewFile } from './parsers/index'
 import { errorFilePath, type ImportParams } from './import-job'
-import { uuidv7 } from '../../log/uuidv7'
+import { uuidv7 } from '@shared/ids/uuidv7'
 
 const textFieldNames = ['text', 'content', 'body', 'document', 'completion', 'output', 'response', 'sentence']
 const idFieldNames = ['id', '_id', 'uuid', 'external_id', 'externalId', 'doc_id', 'sample_id', 'key']

@@ -12,6 +12,16 @@ export function listCandidatesForSample(db: WinnowDb, sampleId: string): Promise
     .toArray()
 }
 
+/** Whether the sample has at least one complete candidate (the only kind a person is asked to review). */
+export async function hasCompleteCandidate(db: WinnowDb, sampleId: string): Promise<boolean> {
+  const first = await db.candidates
+    .where('[sampleId+createdAt]')
+    .between([sampleId, minKey], [sampleId, maxKey])
+    .filter((row) => row.status === 'complete')
+    .first()
+  return first !== undefined
+}
+
 /** All of a project's candidates, or only those with one status. */
 export function countCandidates(db: WinnowDb, projectId: string, status?: CandidateStatus): Promise<number> {
   if (status !== undefined)

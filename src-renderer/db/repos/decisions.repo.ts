@@ -18,6 +18,15 @@ export function getReview(db: WinnowDb, projectId: string, sampleId: string): Pr
   return db.reviews.get([projectId, sampleId])
 }
 
+/** The review rows of the given samples, in the same order; undefined where a sample has none yet. */
+export function getReviews(
+  db: WinnowDb,
+  projectId: string,
+  sampleIds: readonly string[],
+): Promise<(ReviewRow | undefined)[]> {
+  return db.reviews.bulkGet(sampleIds.map((sampleId): [string, string] => [projectId, sampleId]))
+}
+
 export function countReviews(db: WinnowDb, projectId: string, status: ReviewRow['status']): Promise<number> {
   return db.reviews.where('[projectId+status]').equals([projectId, status]).count()
 }

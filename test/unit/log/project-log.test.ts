@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest'
 import { ProjectLog } from '../../../src-main/log/project-log'
 import type { LogEvent } from '../../../src-main/log/project-log'
-import { uuidv7 } from '../../../src-main/log/uuidv7'
 import { makeEvents, rawLogProblems, tempLogDir } from './log-test-helpers'
 
 async function collect(events: AsyncIterable<LogEvent>): Promise<LogEvent[]> {
@@ -104,15 +103,5 @@ describe('ProjectLog round trip', () => {
     await expect(ProjectLog.open(tempLogDir(), { flushIntervalMs: 101 })).rejects.toThrow(RangeError)
     await log.close()
     await (await ProjectLog.open(dir)).close()
-  })
-})
-
-describe('uuidv7', () => {
-  it('makes version-7 ids that sort in creation order', () => {
-    const ids = Array.from({ length: 2000 }, () => uuidv7())
-    for (const id of ids)
-      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
-    expect([...ids].sort()).toEqual(ids)
-    expect(new Set(ids).size).toBe(ids.length)
   })
 })

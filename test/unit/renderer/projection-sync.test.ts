@@ -381,3 +381,34 @@ describe('when it cannot sync', () => {
     expect(await countSampleRows(db, log.projectId)).toBe(0)
   })
 })
+
+describe('waiting for the store to reach a seq', () => {
+  it('resolves once the appended events are applied, without needing the appended event', async () => {
+    const log = new FakeProjectLog()
+    appendImport(log, { count: 10 })
+    const { db } = await openStore(`winnow-test-${randomUUID()}`)
+    const sync = syncFor(db, log)
+    await sync.open(log.projectId)
+    await sync.waitForSeq(log.head().lastSeq) // already there: at once
+
+    appendImport(log, { count: 5 }) // no notifyAppended: waitForSeq must pull by itself
+    const target = log.head().lastSeq
+    await sync.waitForSeq(target, 2_000)
+    expect(await countSampleRows(db, log.projectId)).toBe(15)
+  })
+
+  it('rejects in words on timeout and when the project closes', async () => {
+    const log = new FakeProjectLog()
+    appendImport(log, { count: 3 })
+    const { db } = await openStore(`winnow-test-${randomUUID()}`)
+    const sync = syncFor(db, log)
+    await sync.open(log.projectId)
+    const beyond = log.head().lastSeq + 5 // never written
+    await expect(sync.waitForSeq(beyond, 50)).rejects.toThrow(/did not catch up .* within/)
+
+    const pending = sync.waitForSeq(beyond, 5_000)
+    sync.close()
+    await expect(pending).rejects.toThrow(/closed/)
+    await expect(sync.waitForSeq(1)).rejects.toThrow(/No project is open/)
+  })
+})

@@ -1,0 +1,374 @@
+// The Review screen's state: a queue of samples, the current item (with the next one prefetched so moving
+// on is instant), and the decisions recorded on it. A decision is "saved" only once main has flushed it to
+// the project log AND the store has applied the log up to it; until then it is "saving", or "failed".
+import type { Api, Reply } from '@shared/ipc/contract'
+import { undoTarget } from '@shared/domain/review-state'
+import { uuidv7 } from '@shared/ids/uuidv7'
+import type { WinnowDb } from '../db/database'
+import { countCandidates } from '../db/repos/candidates.repo'
+import { countReviews } from '../db/repos/decisions.repo'
+import { countSampleRows } from '../db/repos/samples.repo'
+import { api as defaultApi } from '../lib/api'
+import { AnnotatorProfile } from './annotator-profile.svelte'
+import { buildDecision, type DecisionInput, type DecisionKind } from './review-decision'
+import { loadItem, loadQueue, type QueueName, type ReviewItem } from './review-queue'
+
+export type SaveStatus = 'saving' | 'saved' | 'failed'
+export interface DecisionEntry {
+  id: string
+  kind: DecisionKind
+  sampleId: string
+  status: SaveStatus
+  error: string | null
+}
+export type Verdict = Reply<'review.verify'>
+export interface ReviewProgressCounts {
+  done: number
+  total: number
+}
+
+export interface ReviewDeps {
+  api?: Pick<Api, 'review.decide' | 'review.verify'>
+  /** Resolves once the store has applied the log up to seq (ProjectionSync.waitForSeq). */
+  waitForSeq: (seq: number) => Promise<void>
+  now?: () => number
+  queueLimit?: number
+}
+
+const maxEntries = 50
+
+export class ReviewState {
+  readonly profile = new AnnotatorProfile()
+  #queueName = $state<QueueName>('unreviewed')
+  #queue = $state.raw<string[]>([])
+  #index = $state(0)
+  #item = $state.raw<ReviewItem | null>(null)
+  #focus = $state(0)
+  #isLoading = $state(false)
+  #error = $state<string | null>(null)
+  #entries = $state.raw<DecisionEntry[]>([])
+  #progress = $state.raw<ReviewProgressCounts>({ done: 0, total: 0 })
+  #completeCandidates = $state(0)
+  #verdict = $state.raw<Verdict | null>(null)
+  #verifyError = $state<string | null>(null)
+  #isVerifying = $state(false)
+  #savedCount = $state(0)
+  #firstSavedAt: number | null = null
+  /** Only a screen on view re-reads the store as the log is applied (a big import bumps it often). */
+  #isShown = false
+
+  readonly #api: Pick<Api, 'review.decide' | 'review.verify'>
+  readonly #waitForSeq: (seq: number) => Promise<void>
+  readonly #now: () => number
+  readonly #queueLimit: number
+  #db: WinnowDb | null = null
+  #projectId: string | null = null
+  #shownAt = 0
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache of pending reads, never rendered
+  #prefetched = new Map<string, Promise<ReviewItem | null>>()
+  /** Decisions go to main one after another, so an undo always sees what was recorded before it. */
+  #chain: Promise<unknown> = Promise.resolve()
+
+  constructor(deps: ReviewDeps) {
+    this.#api = deps.api ?? defaultApi
+    this.#waitForSeq = deps.waitForSeq
+    this.#now = deps.now ?? Date.now
+    this.#queueLimit = deps.queueLimit ?? 500
+  }
+
+  get queueName(): QueueName {
+    return this.#queueName
+  }
+  get queue(): readonly string[] {
+    return this.#queue
+  }
+  get position(): number {
+    return this.#index
+  }
+  get item(): ReviewItem | null {
+    return this.#item
+  }
+  /** The candidate (index in shown order) that e, f and n act on. */
+  get focus(): number {
+    return this.#focus
+  }
+  get isLoading(): boolean {
+    return this.#isLoading
+  }
+  get error(): string | null {
+    return this.#error
+  }
+  /** This session's decisions, newest first, each with its save status. */
+  get entries(): readonly DecisionEntry[] {
+    return this.#entries
+  }
+  get progress(): ReviewProgressCounts {
+    return this.#progress
+  }
+  get completeCandidates(): number {
+    return this.#completeCandidates
+  }
+  get verdict(): Verdict | null {
+    return this.#verdict
+  }
+  get verifyError(): string | null {
+    return this.#verifyError
+  }
+  get isVerifying(): boolean {
+    return this.#isVerifying
+  }
+  /** Saved decisions per hour in this session (undos included: they are work too); null before two. */
+  get decisionsPerHour(): number | null {
+    if (this.#firstSavedAt === null || this.#savedCount < 2) return null
+    const hours = Math.max(60_000, this.#now() - this.#firstSavedAt) / 3_600_000
+    return Math.round(this.#savedCount / hours)
+  }
+
+  open(db: WinnowDb, projectId: string): void {
+    this.#db = db
+    this.#projectId = projectId
+    this.#entries = []
+    this.#verdict = null
+    this.#savedCount = 0
+    this.#firstSavedAt = null
+    this.#queue = []
+    this.#item = null
+  }
+
+  async show(): Promise<void> {
+    this.#isShown = true
+    await this.#reloadQueue()
+  }
+
+  hide(): void {
+    this.#isShown = false
+  }
+
+  close(): void {
+    this.#db = null
+    this.#projectId = null
+    this.#queue = []
+    this.#item = null
+    this.#prefetched.clear()
+  }
+
+  async chooseQueue(name: QueueName): Promise<void> {
+    this.#queueName = name
+    await this.#reloadQueue()
+  }
+
+  async setAnnotator(name: string): Promise<void> {
+    this.profile.rename(name)
+    this.#prefetched.clear() // the shown order depends on who is looking
+    await this.#show(this.#index)
+  }
+
+  /** Another page of the log was applied: refresh counts and the item on screen (not the queue's order). */
+  async storeChanged(): Promise<void> {
+    if (this.#db === null || !this.#isShown) return
+    this.#prefetched.clear()
+    if (this.#queue.length === 0) return this.#reloadQueue()
+    try {
+      await Promise.all([this.#refreshCounts(), this.#refreshItem()])
+    } catch (error) {
+      this.#error = `Could not re-read the review: ${messageOf(error)}`
+    }
+  }
+
+  moveFocus(delta: number): void {
+    const count = this.#item?.candidates.length ?? 0
+    if (count > 0) this.#focus = Math.min(count - 1, Math.max(0, this.#focus + delta))
+  }
+
+  focusCandidate(index: number): void {
+    const count = this.#item?.candidates.length ?? 0
+    if (index >= 0 && index < count) this.#focus = index
+  }
+
+  /** Enter: go on to the next item; at the end of the queue, look for more. */
+  async next(): Promise<void> {
+    if (this.#index + 1 < this.#queue.length) await this.#show(this.#index + 1)
+    else await this.#reloadQueue()
+  }
+
+  async previous(): Promise<void> {
+    if (this.#index > 0) await this.#show(this.#index - 1)
+  }
+
+  selectCandidate(index: number): Promise<boolean> {
+    const candidate = this.#item?.candidates[index]
+    if (candidate === undefined) return Promise.resolve(false)
+    this.#focus = index
+    return this.decide({ kind: 'select', candidateId: candidate.id })
+  }
+
+  /** Reject all or skip: the item is done with, so move on at once; the save goes on in the background. */
+  async decideAndMoveOn(input: { kind: 'reject-all' } | { kind: 'skip' }): Promise<boolean> {
+    const saved = this.decide(input)
+    await this.next()
+    return saved
+  }
+
+  /** z: cancels this person's latest decision in effect on the current sample. */
+  async undo(): Promise<boolean> {
+    const item = this.#item
+    if (item === null) return false
+    await this.#chain.catch(() => undefined)
+    await this.#refreshItem()
+    const target = undoTarget(this.#item?.decisions ?? [])
+    if (target === null) {
+      this.#error = 'Nothing to undo on this sample.'
+      return false
+    }
+    return this.decide({ kind: 'undo', undoes: target })
+  }
+
+  /** Records one decision on the current item; true once it is saved (log and store), false if it failed. */
+  decide(input: DecisionInput): Promise<boolean> {
+    const item = this.#item
+    const projectId = this.#projectId
+    if (item === null || projectId === null) return Promise.resolve(false)
+    let decision
+    try {
+      decision = buildDecision(input, {
+        id: uuidv7(),
+        projectId,
+        sampleId: item.sample.id,
+        annotator: this.profile.name,
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp to store, not state
+        at: new Date(this.#now()).toISOString(),
+        timeSpentMs: Math.max(0, Math.round(this.#now() - this.#shownAt)),
+        shownOrder: item.shownOrder,
+      })
+    } catch (error) {
+      this.#error = messageOf(error)
+      return Promise.resolve(false)
+    }
+    this.#error = null
+    const entry: DecisionEntry = {
+      id: decision.id,
+      kind: decision.kind,
+      sampleId: decision.sampleId,
+      status: 'saving',
+      error: null,
+    }
+    this.#entries = [entry, ...this.#entries].slice(0, maxEntries)
+    const run = async (): Promise<boolean> => {
+      try {
+        const { seq } = await this.#api['review.decide']({ projectId, decision })
+        await this.#waitForSeq(seq)
+        this.#settle(entry.id, 'saved', null)
+        this.#savedCount += 1
+        this.#firstSavedAt ??= this.#now()
+        if (this.#item?.sample.id === entry.sampleId) await this.#refreshItem()
+        await this.#refreshCounts()
+        return true
+      } catch (error) {
+        this.#settle(entry.id, 'failed', messageOf(error))
+        return false
+      }
+    }
+    const done = this.#chain.then(run, run)
+    this.#chain = done
+    return done
+  }
+
+  async verify(): Promise<void> {
+    const projectId = this.#projectId
+    if (projectId === null) return
+    this.#isVerifying = true
+    this.#verifyError = null
+    try {
+      await this.#chain.catch(() => undefined)
+      this.#verdict = await this.#api['review.verify']({ projectId })
+    } catch (error) {
+      this.#verifyError = messageOf(error)
+    } finally {
+      this.#isVerifying = false
+    }
+  }
+
+  #settle(id: string, status: SaveStatus, error: string | null): void {
+    this.#entries = this.#entries.map((entry) => (entry.id === id ? { ...entry, status, error } : entry))
+  }
+
+  async #reloadQueue(): Promise<void> {
+    const db = this.#db
+    const projectId = this.#projectId
+    if (db === null || projectId === null) return
+    this.#isLoading = true
+    try {
+      this.#prefetched.clear()
+      await this.#refreshCounts()
+      // Without a complete candidate anywhere there is nothing to review: skip scanning every sample.
+      this.#queue =
+        this.#completeCandidates === 0
+          ? []
+          : await loadQueue(db, projectId, this.#queueName, { limit: this.#queueLimit })
+      await this.#show(0)
+    } catch (error) {
+      this.#error = `Could not read the review queue: ${messageOf(error)}`
+    } finally {
+      this.#isLoading = false
+    }
+  }
+
+  async #show(index: number): Promise<void> {
+    const sampleId = this.#queue[index]
+    this.#index = index
+    this.#focus = 0
+    if (sampleId === undefined) {
+      this.#item = null
+      return
+    }
+    const item = await this.#load(sampleId)
+    if (this.#queue[this.#index] !== sampleId) return // moved on meanwhile
+    this.#item = item
+    this.#shownAt = this.#now()
+    const following = this.#queue[index + 1]
+    if (following !== undefined) void this.#load(following) // ready before it is needed
+  }
+
+  #load(sampleId: string): Promise<ReviewItem | null> {
+    const db = this.#db
+    const projectId = this.#projectId
+    if (db === null || projectId === null) return Promise.resolve(null)
+    const cached = this.#prefetched.get(sampleId)
+    if (cached !== undefined) {
+      this.#prefetched.delete(sampleId)
+      return cached
+    }
+    const loading = loadItem(db, projectId, sampleId, this.profile.name)
+    loading.catch(() => undefined)
+    this.#prefetched.set(sampleId, loading)
+    return loading
+  }
+
+  async #refreshItem(): Promise<void> {
+    const db = this.#db
+    const projectId = this.#projectId
+    const current = this.#item
+    if (db === null || projectId === null || current === null) return
+    const fresh = await loadItem(db, projectId, current.sample.id, this.profile.name)
+    if (this.#item?.sample.id === current.sample.id) this.#item = fresh
+  }
+
+  async #refreshCounts(): Promise<void> {
+    const db = this.#db
+    const projectId = this.#projectId
+    if (db === null || projectId === null) return
+    const [total, selected, edited, rejected, complete] = await Promise.all([
+      countSampleRows(db, projectId),
+      countReviews(db, projectId, 'selected'),
+      countReviews(db, projectId, 'edited'),
+      countReviews(db, projectId, 'rejected'),
+      countCandidates(db, projectId, 'complete'),
+    ])
+    this.#progress = { done: selected + edited + rejected, total }
+    this.#completeCandidates = complete
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

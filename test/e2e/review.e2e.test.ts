@@ -1,0 +1,141 @@
+// Review through the UI, keyboard only, in Chromium over the loopback transport against the fake Ollama
+// server: import 5 samples, generate 3 candidates each with one model, then select, reject all, skip, flag,
+// edit and undo with keys, see every decision saved, and verify the provenance chains from the screen.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import {
+  assertPrerequisites,
+  cleanup,
+  freePort,
+  openApp,
+  startHost,
+  tempDir,
+  type Browser,
+  type Host,
+} from './harness'
+import { createProject, importFile } from './app-driver'
+import { FakeOllamaServer } from '../fakes/fake-ollama-server'
+
+const currentSample = (page: Page): Promise<string | null> =>
+  page.getByTestId('review-sample').getAttribute('data-sample-id')
+
+/** Waits until the screen shows a sample other than `previous` (moving on is asynchronous, if quick). */
+async function movedOn(page: Page, previous: string | null): Promise<string | null> {
+  await expect.poll(() => currentSample(page)).not.toBe(previous)
+  return currentSample(page)
+}
+
+describe('reviewing with the keyboard', () => {
+  let work: string
+  let host: Host
+  let app: Browser
+  let ollama: FakeOllamaServer
+  let corpus: string
+
+  beforeAll(async () => {
+    assertPrerequisites()
+    work = await tempDir('e2e-review')
+    corpus = join(work, 'corpus.jsonl')
+    const lines = Array.from({ length: 5 }, (_, i) =>
+      JSON.stringify({ id: `s${i}`, text: `Story ${i}: a fox.` }),
+    )
+    await writeFile(corpus, lines.join('\n'))
+    ollama = await new FakeOllamaServer().start()
+    host = await startHost(join(work, 'data'), await freePort())
+    app = await openApp(join(work, 'profile'), host.url)
+  })
+
+  afterAll(async () => {
+    await app?.close()
+    await host?.stop()
+    await ollama?.stop()
+    await cleanup(work)
+  })
+
+  it('generates 3 candidates per sample to review', async () => {
+    const { page } = app
+    await createProject(page, 'Review')
+    await importFile(page, corpus, { textField: 'text', idField: 'id', origin: 'human' })
+    await page.getByTestId('nav-review').click()
+    await page.getByTestId('review-empty').getByText('Generate candidates first').waitFor()
+
+    await page.getByTestId('nav-models').click()
+    await page.getByTestId('ollama-host').fill(ollama.url)
+    await page.getByTestId('ollama-host').press('Enter')
+    await page.getByTestId('ollama-status').getByText(`Connected to Ollama ${ollama.version}`).waitFor()
+    await page.getByTestId('nav-generate').click()
+    await page.locator('[data-testid="gen-model"][data-model="tiny:latest"]').check()
+    await page.getByTestId('gen-temperatures').fill('0.7')
+    await page.getByTestId('gen-k').fill('3')
+    await page.locator('[data-testid="gen-planned"][data-count="15"]').waitFor()
+    await page.getByTestId('gen-start').click()
+    await page.locator('[data-testid="gen-progress"][data-status="done"]').waitFor({ timeout: 120_000 })
+  })
+
+  it('records every kind of decision from the keyboard and verifies the chains', async () => {
+    const { page } = app
+    await page.locator('body').click({ position: { x: 1, y: 1 } }) // keys go to the page, not a field
+    await page.keyboard.press('g')
+    await page.keyboard.press('r')
+    await page.getByTestId('review-candidate').nth(2).waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('review-candidate').count()).toBe(3)
+
+    const first = await currentSample(page)
+    await page.keyboard.press('2')
+    await page.locator('[data-testid="review-candidate"][data-chosen="true"]').waitFor()
+    expect(await page.getByTestId('review-candidate').nth(1).getAttribute('data-chosen')).toBe('true')
+    await page.keyboard.press('Enter')
+    const second = await movedOn(page, first)
+
+    await page.keyboard.press('x') // reject all, and on
+    const third = await movedOn(page, second)
+    await page.keyboard.press('s') // skip, and on
+    await movedOn(page, third)
+
+    await page.keyboard.press('f')
+    const dialog = page.getByTestId('flag-dialog')
+    await dialog.waitFor()
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('flag-reason')
+    await page.keyboard.press('ArrowDown') // the second reason
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('Says less than the source.')
+    await page.keyboard.press('Control+Enter')
+    await dialog.waitFor({ state: 'detached' })
+    await page.getByTestId('candidate-flag').waitFor()
+
+    await page.keyboard.press('e')
+    await page.getByTestId('edit-text').waitFor()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.type('Story 3: a quick fox.')
+    await page.getByTestId('edit-diff').locator('ins').first().waitFor()
+    await page.keyboard.press('Control+Enter')
+    await page.getByTestId('edit-panel').waitFor({ state: 'detached' })
+    await page.locator('[data-testid="review-status"]', { hasText: 'edited' }).waitFor()
+
+    await page.keyboard.press('z') // undoes the edit; the flag stays
+    await page.locator('[data-testid="decision-status"][data-kind="undo"][data-status="saved"]').waitFor()
+    await page.locator('[data-testid="review-status"]', { hasText: 'unreviewed' }).waitFor()
+    expect(await page.getByTestId('review-flag-count').textContent()).toContain('1')
+
+    const statuses = page.getByTestId('decision-status')
+    await expect
+      .poll(() => page.locator('[data-testid="decision-status"][data-status="saved"]').count())
+      .toBe(6)
+    const kinds = await statuses.evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')))
+    expect(kinds).toEqual(['undo', 'edit', 'flag', 'skip', 'reject-all', 'select'])
+    expect(await page.locator('[data-testid="decision-status"][data-status="failed"]').count()).toBe(0)
+    await page.locator('[data-testid="review-progress"][data-done="2"][data-total="5"]').waitFor()
+
+    await page.getByTestId('verify-provenance').click()
+    const verdict = page.locator('[data-testid="verify-result"][data-ok="true"]')
+    await verdict.waitFor()
+    expect(await verdict.textContent()).toContain('Chains verified: 6 decisions in 1 chain')
+
+    await page.keyboard.press('?')
+    await page.getByTestId('shortcuts-dialog').getByText('Review: reject all candidates and go on').waitFor()
+  })
+})

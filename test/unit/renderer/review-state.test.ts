@@ -1,0 +1,210 @@
+// The Review screen's state without Chromium: the shown order is a stable shuffle per sample and annotator,
+// each kind of decision is built with exactly its fields, queues hold the right samples in import order,
+// and a decision reads "saved" only once main answered AND the store applied the log up to it.
+import 'fake-indexeddb/auto'
+import { randomUUID } from 'node:crypto'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ChainTips, verifyChains } from '@shared/domain/decision-chain'
+import type { DecisionRecord } from '@shared/domain/decision'
+import type { Api } from '@shared/ipc/contract'
+import { openDatabase, type WinnowDb } from '../../../src-renderer/db/database'
+import { ProjectionSync } from '../../../src-renderer/state/projection-sync.svelte'
+import { buildDecision, type DecisionContext } from '../../../src-renderer/state/review-decision'
+import { shownOrderFor } from '../../../src-renderer/state/review-order'
+import { loadQueue } from '../../../src-renderer/state/review-queue'
+import { ReviewState } from '../../../src-renderer/state/review.svelte'
+import { FakeProjectLog } from '../../fakes/fake-project-log'
+import { appendImport, makeCandidate } from '../../factories/log-events'
+
+const open: Array<{ db: WinnowDb; sync: ProjectionSync }> = []
+afterEach(() => {
+  for (const { db, sync } of open.splice(0)) {
+    sync.close()
+    db.close()
+  }
+})
+
+/** A project of `samples` samples; every sample but the last gets 3 complete candidates and 1 failed. */
+async function project(samples: number) {
+  const log = new FakeProjectLog()
+  log.append('project.created', { name: 'Review', settings: { maxFieldBytes: 1024 * 1024 } })
+  const imported = appendImport(log, { count: samples }).samples
+  const candidates = imported
+    .slice(0, -1)
+    .flatMap((sample) => [
+      ...[0, 1, 2].map((k) => makeCandidate(sample.id, { text: `Rewrite ${k} of ${sample.text}` })),
+      makeCandidate(sample.id, { status: 'failed', text: '', failure: { kind: 'timeout', message: 'slow' } }),
+    ])
+  log.append('candidates.recorded', { candidates })
+  const db = (await openDatabase(`winnow-test-${randomUUID()}`)).db
+  const sync = new ProjectionSync(db, {
+    api: log.api,
+    onEvent: log.onEvent,
+    onReconnect: () => () => undefined,
+  })
+  open.push({ db, sync })
+  await sync.open(log.projectId)
+  const tips = new ChainTips()
+  let isFailing = false
+  const api: Pick<Api, 'review.decide' | 'review.verify'> = {
+    'review.decide': async ({ decision }) => {
+      if (isFailing) throw new Error('the disk is full')
+      const sealed = tips.next(decision)
+      const event = log.append('decision.recorded', { decision: sealed })
+      log.notifyAppended()
+      return { decision: sealed, seq: event.seq }
+    },
+    'review.verify': async () => {
+      const written = log.events
+        .filter((event) => event.kind === 'decision.recorded')
+        .map((event) => (event.data as { decision: DecisionRecord }).decision)
+      return verifyChains(written)
+    },
+  }
+  const review = new ReviewState({ api, waitForSeq: (seq) => sync.waitForSeq(seq, 2_000) })
+  review.open(db, log.projectId)
+  await review.show()
+  return { log, db, sync, review, imported, failNext: (failing: boolean) => (isFailing = failing) }
+}
+
+describe('the order candidates are shown in', () => {
+  it('is a shuffle that depends on the sample and annotator, not on the order read', () => {
+    const ids = Array.from({ length: 6 }, (_, k) => `cand-${k}`)
+    const order = shownOrderFor(ids, 's1', 'me')
+    expect([...order].sort()).toEqual([...ids].sort())
+    expect(shownOrderFor([...ids].reverse(), 's1', 'me')).toEqual(order)
+    const others = ['s2', 's3', 's4', 's5'].map((sample) => shownOrderFor(ids, sample, 'me').join())
+    const annotators = ['ana', 'bo', 'cy'].map((who) => shownOrderFor(ids, 's1', who).join())
+    // Not one fixed permutation: across samples and annotators at least one order differs.
+    expect(new Set([order.join(), ...others, ...annotators]).size).toBeGreaterThan(1)
+  })
+})
+
+describe('building decisions', () => {
+  const context: DecisionContext = {
+    id: '01900000-0000-7000-8000-000000000001',
+    projectId: 'p1',
+    sampleId: 's1',
+    annotator: 'me',
+    at: '2026-01-01T00:00:00.000Z',
+    timeSpentMs: 1500,
+    shownOrder: ['c2', 'c1'],
+  }
+
+  it('sets exactly the fields each kind needs', () => {
+    expect(buildDecision({ kind: 'select', candidateId: 'c1' }, context)).toMatchObject({
+      kind: 'select',
+      candidateId: 'c1',
+      editedText: null,
+      shownOrder: ['c2', 'c1'],
+    })
+    const edit = buildDecision(
+      { kind: 'edit', candidateId: 'c1', candidateText: 'The fox leapt.', editedText: 'The fox jumped.' },
+      context,
+    )
+    expect(edit.editedText).toBe('The fox jumped.')
+    expect(
+      edit.diff
+        ?.filter((part) => part.op !== 'delete')
+        .map((part) => part.text)
+        .join(''),
+    ).toBe('The fox jumped.')
+    expect(
+      buildDecision(
+        { kind: 'flag', candidateId: 'c2', reason: 'repetition', note: ' ', correction: 'Fixed.' },
+        context,
+      ).flag,
+    ).toEqual({ reason: 'repetition', note: null, correction: 'Fixed.' })
+    for (const kind of ['reject-all', 'skip'] as const)
+      expect(buildDecision({ kind }, context)).toMatchObject({ kind, candidateId: null, undoes: null })
+    expect(buildDecision({ kind: 'note', note: 'Check it.', candidateId: null }, context).note).toBe(
+      'Check it.',
+    )
+    expect(
+      buildDecision({ kind: 'undo', undoes: '01900000-0000-7000-8000-000000000009' }, context).undoes,
+    ).toBe('01900000-0000-7000-8000-000000000009')
+  })
+
+  it('refuses in words what the schema refuses', () => {
+    expect(() => buildDecision({ kind: 'select', candidateId: 'c9' }, context)).toThrow(/was not shown/)
+    expect(() => buildDecision({ kind: 'note', note: '  ', candidateId: null }, context)).toThrow(
+      /needs text/,
+    )
+  })
+})
+
+describe('the review state', () => {
+  it('queues unreviewed samples with complete candidates in import order, and offers only complete ones', async () => {
+    const { review, imported } = await project(4)
+    expect(review.queue).toEqual(imported.slice(0, 3).map((sample) => sample.id)) // the last has none
+    expect(review.item?.candidates).toHaveLength(3)
+    expect(review.item?.candidates.every((candidate) => candidate.status === 'complete')).toBe(true)
+    expect(review.item?.shownOrder).toEqual(review.item?.candidates.map((candidate) => candidate.id))
+    expect(review.progress).toEqual({ done: 0, total: 4 })
+  })
+
+  it('records decisions as saved only after the store has them, and moves the queues', async () => {
+    const { review, db, log, imported } = await project(4)
+    const first = review.item!
+    const saved = review.selectCandidate(1)
+    expect(review.entries[0]).toMatchObject({ kind: 'select', status: 'saving' })
+    expect(await saved).toBe(true)
+    expect(review.entries[0]?.status).toBe('saved')
+    const stored = await db.decisions.get(review.entries[0]!.id)
+    expect(stored).toMatchObject({
+      candidateId: first.shownOrder[1],
+      shownOrder: first.shownOrder,
+      annotator: 'me',
+    })
+    expect(review.item?.review?.status).toBe('selected')
+
+    await review.next()
+    expect(await review.decideAndMoveOn({ kind: 'skip' })).toBe(true)
+    expect(review.item?.sample.id).toBe(imported[2]?.id)
+
+    await review.chooseQueue('unreviewed')
+    expect(review.queue).toEqual([imported[2]?.id])
+    await review.chooseQueue('skipped')
+    expect(review.queue).toEqual([imported[1]?.id])
+    expect(review.progress.done).toBe(1)
+    expect((await review.verify(), review.verdict)).toMatchObject({ ok: true, decisions: 2 })
+    expect(log.head().lastSeq).toBeGreaterThan(0)
+  })
+
+  it('undoes the latest decision in effect on the sample with an undo decision', async () => {
+    const { review } = await project(2)
+    await review.selectCandidate(0)
+    await review.decide({ kind: 'reject-all' })
+    expect(review.item?.review?.status).toBe('rejected')
+    expect(await review.undo()).toBe(true)
+    expect(review.entries[0]?.kind).toBe('undo')
+    expect(review.item?.review?.status).toBe('selected')
+  })
+
+  it('shows a failure with its message and never as saved', async () => {
+    const { review, failNext } = await project(2)
+    failNext(true)
+    expect(await review.selectCandidate(0)).toBe(false)
+    expect(review.entries[0]).toMatchObject({ status: 'failed', error: 'the disk is full' })
+  })
+
+  it('stays "saving" while the store has not caught up', async () => {
+    const { review, sync } = await project(2)
+    let release = (): void => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const spy = vi.spyOn(sync, 'waitForSeq').mockImplementation(async () => gate)
+    const saved = review.selectCandidate(0)
+    await vi.waitFor(() => expect(spy).toHaveBeenCalled())
+    expect(review.entries[0]?.status).toBe('saving')
+    release()
+    expect(await saved).toBe(true)
+  })
+})
+
+describe('loading a queue', () => {
+  it('pages past chunks and stops at the limit', async () => {
+    const { db, log, imported } = await project(7)
+    const ids = await loadQueue(db, log.projectId, 'all', { limit: 4, chunkSize: 2 })
+    expect(ids).toEqual(imported.slice(0, 4).map((sample) => sample.id))
+  })
+})

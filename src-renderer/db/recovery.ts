@@ -36,9 +36,28 @@ export function assessStore({ sentinel, actualSampleCount, head }: StoreFacts): 
   return { action: 'none', reason: null }
 }
 
+/** What came back, counted after a rebuild; candidates and decisions are named only when there are some. */
+export interface RestoredCounts {
+  samples: number
+  candidates?: number
+  decisions?: number
+}
+
+const counted = (n: number, one: string, many: string): string =>
+  `${n.toLocaleString()} ${n === 1 ? one : many}`
+
 /** What to tell the person after a rebuild, or null when there is nothing to tell. */
-export function describeRebuild(reason: StoreReason | null, sampleCount: number): string | null {
-  const restored = `${sampleCount.toLocaleString()} ${sampleCount === 1 ? 'sample' : 'samples'} restored`
+export function describeRebuild(reason: StoreReason | null, counts: RestoredCounts | number): string | null {
+  const {
+    samples: sampleCount,
+    candidates = 0,
+    decisions = 0,
+  } = typeof counts === 'number' ? { samples: counts } : counts
+  const parts = [counted(sampleCount, 'sample', 'samples')]
+  if (candidates > 0) parts.push(counted(candidates, 'candidate', 'candidates'))
+  if (decisions > 0) parts.push(counted(decisions, 'decision', 'decisions'))
+  const listed = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`
+  const restored = `${listed} restored`
   switch (reason) {
     case 'store-empty':
       return (

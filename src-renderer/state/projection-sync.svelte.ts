@@ -13,6 +13,8 @@ import type { WinnowDb } from '../db/database'
 import { applyEvents as defaultApplyEvents, clearProject } from '../db/projection'
 import { assessStore, describeRebuild, type StoreReason } from '../db/recovery'
 import { countSampleRows } from '../db/repos/samples.repo'
+import { countCandidates } from '../db/repos/candidates.repo'
+import { countDecisions } from '../db/repos/decisions.repo'
 import { getSentinel } from '../db/repos/sentinel.repo'
 
 export type SyncStatus = 'idle' | 'syncing' | 'rebuilding' | 'error'
@@ -289,8 +291,12 @@ export class ProjectionSync {
       if (!hasMore || generation !== this.#generation) break
     }
     if (this.#rebuildReason !== null && generation === this.#generation) {
-      const restored = (await getSentinel(db, projectId))?.sampleCount ?? 0
-      this.#notice = describeRebuild(this.#rebuildReason, restored)
+      const samples = (await getSentinel(db, projectId))?.sampleCount ?? 0
+      const [candidates, decisions] = await Promise.all([
+        countCandidates(db, projectId),
+        countDecisions(db, projectId),
+      ])
+      this.#notice = describeRebuild(this.#rebuildReason, { samples, candidates, decisions })
       this.#rebuildReason = null
     }
     return 'done'

@@ -31,6 +31,10 @@ export function countReviews(db: WinnowDb, projectId: string, status: ReviewRow[
   return db.reviews.where('[projectId+status]').equals([projectId, status]).count()
 }
 
+export function countDecisions(db: WinnowDb, projectId: string): Promise<number> {
+  return db.decisions.where('[projectId+at]').between([projectId, minKey], [projectId, maxKey]).count()
+}
+
 /** Projection only: stores the decisions, then re-derives the review state of every sample they touch. */
 export async function recordDecisions(db: WinnowDb, decisions: DecisionRow[]): Promise<void> {
   if (decisions.length === 0) return

@@ -119,6 +119,15 @@ describe('describeRebuild', () => {
     expect(describeRebuild('different-log', 0)).toMatch(/rebuilt from the project log: 0 samples restored/)
   })
 
+  it('names the candidates and decisions that came back with the samples', () => {
+    expect(describeRebuild('store-empty', { samples: 200, candidates: 600, decisions: 2_000 })).toMatch(
+      new RegExp(`: 200 samples, 600 candidates and ${(2_000).toLocaleString()} decisions restored\\.$`),
+    )
+    expect(describeRebuild('store-empty', { samples: 1, candidates: 0, decisions: 1 })).toMatch(
+      /: 1 sample and 1 decision restored\.$/,
+    )
+  })
+
   it('says a schema upgrade rebuilt the project without calling it a loss', () => {
     const notice = describeRebuild('schema-upgrade', 1_000)
     expect(notice).toMatch(/was upgraded/)

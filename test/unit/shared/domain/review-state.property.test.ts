@@ -2,8 +2,14 @@
 // note over a few samples, recorded the way the app will (sealed by the chain, checked by the schema). After
 // every command, each sample's reduced state equals what a naive model of "actions with undone marks"
 // says, the `z` key's undo target agrees, and every chain in the log verifies.
+import 'fake-indexeddb/auto'
+import { randomUUID } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { openDatabase } from '../../../../src-renderer/db/database'
+import { applyEvents } from '../../../../src-renderer/db/projection'
+import { getReview } from '../../../../src-renderer/db/repos/decisions.repo'
+import { FakeProjectLog } from '../../../fakes/fake-project-log'
 import type { DecisionKind, DecisionRecord, UnsealedDecision } from '@shared/domain/decision'
 import { decisionRecord, flagReasons } from '@shared/domain/decision'
 import { ChainTips, chainKey, verifyChains } from '@shared/domain/decision-chain'
@@ -271,6 +277,50 @@ describe('review state', () => {
       { numRuns: 300 },
     )
   })
+})
+
+describe('review state in the store', () => {
+  it('equals the reference model after the log is projected in pages of any size, some applied twice', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        samplesArb,
+        fc.array(commandArb, { maxLength: 40 }),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 8 }),
+        async (samples, acts, pageSizes) => {
+          const model: Model = { samples, entries: [] }
+          const real: Real = { log: [], tips: new ChainTips() }
+          for (const act of acts) if (act.check(model)) act.run(model, real)
+          // One project log per project, as on disk; the store is the app's own, in fake IndexedDB.
+          const { db } = await openDatabase(`winnow-review-property-${randomUUID()}`)
+          try {
+            for (const projectId of new Set(samples.map((sample) => sample.projectId))) {
+              const log = new FakeProjectLog(projectId)
+              for (const decision of real.log.filter((d) => d.projectId === projectId))
+                log.append('decision.recorded', { decision })
+              let at = 0
+              for (let page = 0; at < log.events.length; page++) {
+                const size = pageSizes[page % pageSizes.length]!
+                // Every other page starts one event early: an overlapping page must change nothing.
+                const from = page % 2 === 1 ? Math.max(0, at - 1) : at
+                await applyEvents(db, projectId, log.events.slice(from, at + size), log.head())
+                at += size
+              }
+              for (const sample of samples.filter((s) => s.projectId === projectId)) {
+                const stored = await getReview(db, projectId, sample.id)
+                const hasDecisions = model.entries.some((e) => e.sampleId === sample.id)
+                if (!hasDecisions) expect(stored).toBeUndefined()
+                else
+                  expect(stored).toEqual({ ...modelReview(model, sample.id), projectId, sampleId: sample.id })
+              }
+            }
+          } finally {
+            db.close()
+          }
+        },
+      ),
+      { numRuns: 150 },
+    )
+  }, 120_000)
 })
 
 describe('review state, by example', () => {

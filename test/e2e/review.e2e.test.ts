@@ -92,7 +92,11 @@ describe('reviewing with the keyboard', () => {
     await page.keyboard.press('x') // reject all, and on
     const third = await movedOn(page, second)
     await page.keyboard.press('s') // skip, and on
-    await movedOn(page, third)
+    const fourth = await movedOn(page, third)
+    await page.keyboard.press('p') // back to the skipped sample, and on again without deciding
+    expect(await movedOn(page, fourth)).toBe(third)
+    await page.keyboard.press('Enter')
+    expect(await movedOn(page, third)).toBe(fourth)
 
     await page.keyboard.press('f')
     const dialog = page.getByTestId('flag-dialog')
@@ -100,12 +104,13 @@ describe('reviewing with the keyboard', () => {
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
       .toBe('flag-reason')
-    await page.keyboard.press('ArrowDown') // the second reason
+    await page.keyboard.press('2') // the second reason, by its number
     await page.keyboard.press('Tab')
     await page.keyboard.type('Says less than the source.')
     await page.keyboard.press('Control+Enter')
     await dialog.waitFor({ state: 'detached' })
     await page.getByTestId('candidate-flag').waitFor()
+    expect(await page.getByTestId('candidate-flag').first().textContent()).toContain('meaning-changed')
 
     await page.keyboard.press('e')
     await page.getByTestId('edit-text').waitFor()

@@ -5,7 +5,7 @@ import { isTypingTarget } from '../../ui/key-chords'
 export type ReviewAction =
   | { kind: 'select'; index: number }
   | { kind: 'edit' | 'flag' | 'reject-all' | 'skip' | 'undo' | 'note' | 'confirm' }
-  | { kind: 'focus-next' | 'focus-previous' }
+  | { kind: 'focus-next' | 'focus-previous' | 'previous-sample' }
 
 const plainKeys: Record<string, ReviewAction> = {
   e: { kind: 'edit' },
@@ -19,6 +19,7 @@ const plainKeys: Record<string, ReviewAction> = {
   k: { kind: 'focus-previous' },
   ArrowUp: { kind: 'focus-previous' },
   Enter: { kind: 'confirm' },
+  p: { kind: 'previous-sample' },
 }
 
 /** The action a keydown asks for, or null (typing in a field, a modifier chord, or a key with no action). */
@@ -47,4 +48,5 @@ export const reviewShortcuts: readonly { keys: string; description: string }[] =
   { keys: 'z', description: 'Review: undo the last decision on this sample (also Ctrl+Z)' },
   { keys: 'n', description: 'Review: add a note' },
   { keys: 'Enter', description: 'Review: confirm and go on to the next sample' },
+  { keys: 'p', description: 'Review: back to the previous sample (to undo there, say)' },
 ]

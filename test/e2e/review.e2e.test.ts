@@ -111,6 +111,9 @@ describe('reviewing with the keyboard', () => {
     await dialog.waitFor({ state: 'detached' })
     await page.getByTestId('candidate-flag').waitFor()
     expect(await page.getByTestId('candidate-flag').first().textContent()).toContain('meaning-changed')
+    const flagShown = page.getByTestId('annotation-flag')
+    await flagShown.waitFor()
+    expect(await flagShown.textContent()).toContain('Says less than the source.')
 
     await page.keyboard.press('e')
     await page.getByTestId('edit-text').waitFor()
@@ -120,6 +123,7 @@ describe('reviewing with the keyboard', () => {
     await page.keyboard.press('Control+Enter')
     await page.getByTestId('edit-panel').waitFor({ state: 'detached' })
     await page.locator('[data-testid="review-status"]', { hasText: 'edited' }).waitFor()
+    expect(await page.getByTestId('annotation-edit').textContent()).toContain('Story 3: a quick fox.')
 
     await page.keyboard.press('z') // undoes the edit; the flag stays
     await page.locator('[data-testid="decision-status"][data-kind="undo"][data-status="saved"]').waitFor()

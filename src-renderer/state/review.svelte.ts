@@ -205,8 +205,15 @@ export class ReviewState {
   /** Reject all or skip: the item is done with, so move on at once; the save goes on in the background. */
   async decideAndMoveOn(input: { kind: 'reject-all' } | { kind: 'skip' }): Promise<boolean> {
     const saved = this.decide(input)
-    await this.next()
-    return saved
+    if (this.#index + 1 < this.#queue.length) {
+      await this.#show(this.#index + 1)
+      return saved
+    }
+    // At the end of the queue the next step re-reads it from the store: this decision must be there first,
+    // or the sample just decided comes straight back as still unreviewed.
+    const isSaved = await saved
+    await this.#reloadQueue()
+    return isSaved
   }
 
   /** z: cancels this person's latest decision in effect on the current sample. */

@@ -128,6 +128,6 @@ export function peekEvent(line: Buffer): { seq: number; kind: string } | null {
   if (line.length < 10 || line[8] !== 0x20) return null
   const stored = line.toString('latin1', 0, 8)
   if (!/^[0-9a-f]{8}$/.test(stored) || crc32(line.subarray(9)) !== parseInt(stored, 16)) return null
-  const head = EVENT_HEAD.exec(line.toString('latin1', 9, Math.min(line.length, 9 + 256)))
+  const head = line.toString('latin1', 9, Math.min(line.length, 9 + 256)).match(EVENT_HEAD)
   return head ? { seq: Number(head[1]), kind: head[2] ?? '' } : null
 }

@@ -104,3 +104,33 @@ export async function storedHashes(page: Page): Promise<string[]> {
     return rows.map((row) => row.contentHash).sort()
   })
 }
+
+/** Points the Models screen at an Ollama host and waits until it says it is connected (to that version). */
+export async function connectOllama(page: Page, host: string, version?: string): Promise<void> {
+  await page.getByTestId('nav-models').click()
+  await page.getByTestId('ollama-host').fill(host)
+  await page.getByTestId('ollama-host').press('Enter')
+  const connected = version === undefined ? 'Connected to Ollama' : `Connected to Ollama ${version}`
+  await page.getByTestId('ollama-status').getByText(connected).waitFor()
+}
+
+export interface GridChoices {
+  models: string[]
+  temperatures: string
+  perCell: number
+  maxTokens?: number
+  /** The planned count the screen must show before starting. */
+  planned: number
+}
+
+/** Fills the Generate screen's grid, checks the planned count and starts the job (does not wait for it). */
+export async function startGeneration(page: Page, grid: GridChoices): Promise<void> {
+  await page.getByTestId('nav-generate').click()
+  for (const model of grid.models)
+    await page.locator(`[data-testid="gen-model"][data-model="${model}"]`).check()
+  await page.getByTestId('gen-temperatures').fill(grid.temperatures)
+  await page.getByTestId('gen-k').fill(String(grid.perCell))
+  if (grid.maxTokens !== undefined) await page.getByTestId('gen-max-tokens').fill(String(grid.maxTokens))
+  await page.locator(`[data-testid="gen-planned"][data-count="${grid.planned}"]`).waitFor()
+  await page.getByTestId('gen-start').click()
+}

@@ -18,7 +18,7 @@ import {
   type Browser,
   type Host,
 } from './harness'
-import { createProject, importFile, openProject } from './app-driver'
+import { createProject, importFile, openProject, connectOllama, startGeneration } from './app-driver'
 import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 import { openTestServices } from '../fakes/test-services'
 
@@ -63,10 +63,7 @@ describe('generation: stream, cancel, resume, kill and resume', () => {
     await createProject(app.page, PROJECT)
     const summary = await importFile(app.page, corpus, { textField: 'text', idField: 'id', origin: 'human' })
     expect(summary.imported).toBe(SAMPLES)
-    await app.page.getByTestId('nav-models').click()
-    await app.page.getByTestId('ollama-host').fill(ollama.url)
-    await app.page.getByTestId('ollama-host').press('Enter')
-    await app.page.getByTestId('ollama-status').getByText('Connected to Ollama').waitFor()
+    await connectOllama(app.page, ollama.url)
   })
 
   afterAll(async () => {
@@ -80,14 +77,13 @@ describe('generation: stream, cancel, resume, kill and resume', () => {
     const page = app!.page
     // 12 tokens, 15 ms apart: about 0.2 s a candidate, two at a time, so the job runs for ~25 s.
     ollama.chunkDelayMs = 15
-    await page.getByTestId('nav-generate').click()
-    for (const model of ['tiny:latest', 'thinker:latest'])
-      await page.locator(`[data-testid="gen-model"][data-model="${model}"]`).check()
-    await page.getByTestId('gen-temperatures').fill('0.5, 1')
-    await page.getByTestId('gen-k').fill('3')
-    await page.getByTestId('gen-max-tokens').fill('12')
-    await page.locator(`[data-testid="gen-planned"][data-count="${PLANNED}"]`).waitFor()
-    await page.getByTestId('gen-start').click()
+    await startGeneration(page, {
+      models: ['tiny:latest', 'thinker:latest'],
+      temperatures: '0.5, 1',
+      perCell: 3,
+      maxTokens: 12,
+      planned: PLANNED,
+    })
 
     // Streaming: a candidate's text is seen growing before it is complete.
     const stream = page.getByTestId('gen-stream').first()

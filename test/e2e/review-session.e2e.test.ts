@@ -19,7 +19,7 @@ import {
   type Browser,
   type Host,
 } from './harness'
-import { createProject, importFile } from './app-driver'
+import { createProject, importFile, connectOllama, startGeneration } from './app-driver'
 import { LoopbackClient } from './loopback-client'
 import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 
@@ -89,17 +89,14 @@ describe('a keyboard-only review session', () => {
     const { page } = app
     await createProject(page, 'Review session')
     await importFile(page, corpus, { textField: 'text', idField: 'id', origin: 'human' })
-    await page.getByTestId('nav-models').click()
-    await page.getByTestId('ollama-host').fill(ollama.url)
-    await page.getByTestId('ollama-host').press('Enter')
-    await page.getByTestId('ollama-status').getByText(`Connected to Ollama ${ollama.version}`).waitFor()
-    await page.getByTestId('nav-generate').click()
-    await page.locator('[data-testid="gen-model"][data-model="tiny:latest"]').check()
-    await page.getByTestId('gen-temperatures').fill('0.7')
-    await page.getByTestId('gen-k').fill(String(CANDIDATES))
-    await page.getByTestId('gen-max-tokens').fill('6')
-    await page.locator(`[data-testid="gen-planned"][data-count="${SAMPLES * CANDIDATES}"]`).waitFor()
-    await page.getByTestId('gen-start').click()
+    await connectOllama(page, ollama.url, ollama.version)
+    await startGeneration(page, {
+      models: ['tiny:latest'],
+      temperatures: '0.7',
+      perCell: CANDIDATES,
+      maxTokens: 6,
+      planned: SAMPLES * CANDIDATES,
+    })
     await page.locator('[data-testid="gen-progress"][data-status="done"]').waitFor({ timeout: 90_000 })
   }, 120_000)
 

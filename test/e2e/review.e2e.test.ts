@@ -15,7 +15,7 @@ import {
   type Browser,
   type Host,
 } from './harness'
-import { createProject, importFile } from './app-driver'
+import { createProject, importFile, connectOllama, startGeneration } from './app-driver'
 import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 
 const currentSample = (page: Page): Promise<string | null> =>
@@ -61,16 +61,8 @@ describe('reviewing with the keyboard', () => {
     await page.getByTestId('nav-review').click()
     await page.getByTestId('review-empty').getByText('Generate candidates first').waitFor()
 
-    await page.getByTestId('nav-models').click()
-    await page.getByTestId('ollama-host').fill(ollama.url)
-    await page.getByTestId('ollama-host').press('Enter')
-    await page.getByTestId('ollama-status').getByText(`Connected to Ollama ${ollama.version}`).waitFor()
-    await page.getByTestId('nav-generate').click()
-    await page.locator('[data-testid="gen-model"][data-model="tiny:latest"]').check()
-    await page.getByTestId('gen-temperatures').fill('0.7')
-    await page.getByTestId('gen-k').fill('3')
-    await page.locator('[data-testid="gen-planned"][data-count="15"]').waitFor()
-    await page.getByTestId('gen-start').click()
+    await connectOllama(page, ollama.url, ollama.version)
+    await startGeneration(page, { models: ['tiny:latest'], temperatures: '0.7', perCell: 3, planned: 15 })
     await page.locator('[data-testid="gen-progress"][data-status="done"]').waitFor({ timeout: 120_000 })
   })
 

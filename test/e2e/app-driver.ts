@@ -134,3 +134,12 @@ export async function startGeneration(page: Page, grid: GridChoices): Promise<vo
   await page.locator(`[data-testid="gen-planned"][data-count="${grid.planned}"]`).waitFor()
   await page.getByTestId('gen-start').click()
 }
+
+/**
+ * Waits until the store sync reports "up to date". The rows can all be there a moment before a pass ends
+ * (a rebuild's notice is written after its last page, once the restored rows are counted), so a test that
+ * reads the notice must wait for the pass, not for the rows.
+ */
+export async function waitForSyncIdle(page: Page, timeoutMs = 60_000): Promise<void> {
+  await page.locator('[data-testid="sync-status"][data-status="idle"]').waitFor({ timeout: timeoutMs })
+}

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { assertPrerequisites, cleanup, freePort, openApp, startHost, tempDir, type Host } from './harness'
-import { createProject, importFile, openProject } from './app-driver'
+import { createProject, importFile, openProject, waitForSyncIdle } from './app-driver'
 import { LoopbackClient } from './loopback-client'
 import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 import { generationSpecFor } from '../factories/generation-spec'
@@ -414,6 +414,7 @@ describe('rebuilding the store with 2,000 review decisions from the project log'
         decisions: decisionCount,
         reviews: sampleCount,
       })
+      await waitForSyncIdle(app.page)
       const notice = app.page.getByTestId('notice')
       const shown = (await notice.count()) > 0 ? await notice.first().textContent() : null
       return {

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appendFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { assertPrerequisites, cleanup, freePort, openApp, startHost, tempDir, type Host } from './harness'
-import { browseCount, createProject, importFile, openProject, storedHashes } from './app-driver'
+import {
+  browseCount,
+  createProject,
+  importFile,
+  openProject,
+  storedHashes,
+  waitForSyncIdle,
+} from './app-driver'
 import { writeDamagedJsonl } from '../factories/corpus-files'
 
 const project = 'Rebuild bar'
@@ -57,6 +64,7 @@ describe('rebuilding the store from the project log', () => {
     try {
       await openProject(app.page, project)
       const count = await browseCount(app.page, 10_000)
+      await waitForSyncIdle(app.page)
       const notice = app.page.getByTestId('notice')
       const shown = (await notice.count()) > 0 ? await notice.first().textContent() : null
       return { notice: shown, count, hashes: await storedHashes(app.page) }

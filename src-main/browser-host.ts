@@ -10,6 +10,7 @@ import { createDispatch } from './ipc/dispatch'
 import { attachLoopbackTransport } from './ipc/loopback-transport'
 import { createAppServices } from './services/app-services'
 import { CONTENT_SECURITY_POLICY } from './window'
+import { enableHostFault } from './faults/ack-before-flush'
 
 export interface BrowserHost {
   url: string
@@ -98,6 +99,8 @@ function listen(server: Server, port: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // The crash harness's broken builds (test/crash): only this test host reads the switch, never index.ts.
+  enableHostFault(process.env.WINNOW_FAULT)
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '5273' },

@@ -5,12 +5,18 @@ import { readLogEvent, type LogEvent, type LogHead } from '@shared/domain/log-ev
 import type { JobSnapshot } from '@shared/jobs/job'
 import type { CandidateRow, DecisionRow, SampleRow, WinnowDb } from './database'
 import { deleteProjectCandidates, recordCandidates } from './repos/candidates.repo'
-import { deleteProjectDecisions, recordDecisions } from './repos/decisions.repo'
+import {
+  deleteProjectDecisions,
+  deriveReviews,
+  recordDecisions,
+  storeDecisionRows,
+} from './repos/decisions.repo'
 import { deleteProjectBatches, recordBatchFinished, recordBatchStarted } from './repos/import-batches.repo'
 import { deleteProjectJobs, recordJobSnapshots } from './repos/jobs.repo'
 import { deleteProjectRow, recordProjectCreated, recordProjectRenamed } from './repos/projects.repo'
 import { deleteProjectSamples, recordSamples } from './repos/samples.repo'
 import { deleteSentinel, getSentinel, recordSentinel } from './repos/sentinel.repo'
+import { splitGapMs, splitsDecisions } from './faults/split-decision'
 
 export interface ApplyOutcome {
   /** Events consumed (unknown kinds included: they advance the sentinel but write nothing). */
@@ -50,11 +56,43 @@ const projectionTables = (db: WinnowDb) => [
   db.sentinel,
 ]
 
-export function applyEvents(
+export async function applyEvents(
   db: WinnowDb,
   projectId: string,
   events: LogEvent[],
   head: LogHead,
+): Promise<ApplyOutcome> {
+  if (splitsDecisions) return applyEventsSplit(db, projectId, events, head)
+  return applyPage(db, projectId, events, head, recordDecisions)
+}
+
+/**
+ * TEST-ONLY broken build (faults/split-decision.ts): the decisions and the sentinel commit first, the review
+ * state they change a gap later in a second transaction. Compiled out of every other build.
+ */
+async function applyEventsSplit(
+  db: WinnowDb,
+  projectId: string,
+  events: LogEvent[],
+  head: LogHead,
+): Promise<ApplyOutcome> {
+  let stored: DecisionRow[] = []
+  const outcome = await applyPage(db, projectId, events, head, async (_db, decisions) => {
+    stored = decisions
+    await storeDecisionRows(db, decisions)
+  })
+  if (stored.length === 0) return outcome
+  await new Promise((done) => setTimeout(done, splitGapMs))
+  await db.transaction('rw', [db.decisions, db.reviews], () => deriveReviews(db, stored))
+  return outcome
+}
+
+function applyPage(
+  db: WinnowDb,
+  projectId: string,
+  events: LogEvent[],
+  head: LogHead,
+  writeDecisions: (db: WinnowDb, decisions: DecisionRow[]) => Promise<void>,
 ): Promise<ApplyOutcome> {
   return db.transaction('rw', projectionTables(db), async () => {
     const sentinel = await getSentinel(db, projectId)
@@ -109,7 +147,7 @@ export function applyEvents(
     await recordJobSnapshots(db, [...jobs.values()])
     await recordCandidates(db, [...candidates.values()])
     // Each decision and the review state it changes, in this same transaction.
-    await recordDecisions(db, decisions)
+    await writeDecisions(db, decisions)
     await recordSentinel(db, {
       projectId,
       logId: head.logId,

@@ -6,6 +6,7 @@ import type { DecisionRecord, UnsealedDecision } from '@shared/domain/decision'
 import { verifyChains, type ChainVerdict } from '@shared/domain/decision-chain'
 import { isUndoable } from '@shared/domain/review-state'
 import type { ProjectRegistry } from '../projects/project-registry'
+import { acksBeforeFlush, deferredFlushMs } from '../../faults/ack-before-flush'
 
 export interface Decided {
   decision: DecisionRecord
@@ -23,6 +24,12 @@ export class ReviewService {
   constructor(private readonly registry: ProjectRegistry) {}
 
   decide(projectId: string, unsealed: UnsealedDecision): Promise<Decided> {
+    if (acksBeforeFlush()) {
+      // Test-only broken build (faults/ack-before-flush.ts): answer once sealed, append a window later.
+      return new Promise((resolve, reject) => {
+        this.#serial(projectId, () => this.#record(projectId, unsealed, resolve)).then(resolve, reject)
+      })
+    }
     return this.#serial(projectId, () => this.#record(projectId, unsealed))
   }
 
@@ -38,7 +45,11 @@ export class ReviewService {
     return verifyChains(written)
   }
 
-  async #record(projectId: string, unsealed: UnsealedDecision): Promise<Decided> {
+  async #record(
+    projectId: string,
+    unsealed: UnsealedDecision,
+    ackEarly?: (decided: Decided) => void,
+  ): Promise<Decided> {
     if (unsealed.projectId !== projectId)
       throw new AppFailure('invalid-payload', 'The decision belongs to another project.')
     const state = await this.registry.state(projectId)
@@ -53,6 +64,11 @@ export class ReviewService {
         throw new AppFailure('conflict', 'Nothing to undo: that decision is not in effect on this sample.')
     }
     const decision = state.chainTips.seal(unsealed)
+    if (ackEarly !== undefined) {
+      // The fault: the caller hears "recorded" (at a seq the store already has) while nothing is on disk.
+      ackEarly({ decision, seq: state.lastSeq })
+      await new Promise((done) => setTimeout(done, deferredFlushMs))
+    }
     const [event] = await this.registry.append(
       projectId,
       [{ kind: 'decision.recorded', data: { decision } }],

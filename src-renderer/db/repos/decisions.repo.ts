@@ -37,8 +37,19 @@ export function countDecisions(db: WinnowDb, projectId: string): Promise<number>
 
 /** Projection only: stores the decisions, then re-derives the review state of every sample they touch. */
 export async function recordDecisions(db: WinnowDb, decisions: DecisionRow[]): Promise<void> {
+  await storeDecisionRows(db, decisions)
+  await deriveReviews(db, decisions)
+}
+
+/** Half of recordDecisions; only the crash harness's broken build (db/faults) calls it on its own. */
+export async function storeDecisionRows(db: WinnowDb, decisions: DecisionRow[]): Promise<void> {
   if (decisions.length === 0) return
   await db.decisions.bulkPut(decisions)
+}
+
+/** The other half: re-derives the review state of every sample the decisions touch, from its stored rows. */
+export async function deriveReviews(db: WinnowDb, decisions: DecisionRow[]): Promise<void> {
+  if (decisions.length === 0) return
   const touched = new Map<string, { projectId: string; sampleId: string }>()
   for (const d of decisions) touched.set(`${d.projectId}\u0000${d.sampleId}`, d)
   const reviews: ReviewRow[] = []

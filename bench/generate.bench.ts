@@ -122,6 +122,19 @@ async function main(): Promise<void> {
       bareCpuMs: number
     }[] = []
     let candidates = 0
+    // BENCH_ONLY=app|bare runs one side alone, for profiling it (node --cpu-prof); no ratio is printed then.
+    const only = process.env.BENCH_ONLY
+    if (only === 'app' || only === 'bare') {
+      for (let round = 0; round < roundCount; round++) {
+        const cpu = process.cpuUsage()
+        if (only === 'app') await runApp()
+        else await runBare(requests)
+        console.log(
+          `${only} round ${round + 1}: ${(cpuMsSince(cpu) / requests.length).toFixed(3)} CPU ms per candidate`,
+        )
+      }
+      return
+    }
     for (let round = 0; round < roundCount; round++) {
       const app = await runApp()
       candidates = app.candidates

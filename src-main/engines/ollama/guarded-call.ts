@@ -3,6 +3,7 @@
 import { GenerationError } from '../engine'
 import { failure, fromNetworkError } from './failures'
 import type { Deadlines } from './guarded-fetch'
+import { NdjsonBodyReader } from './ndjson-body-reader'
 import { NdjsonChecker } from './ndjson-checker'
 
 type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>
@@ -104,74 +105,16 @@ export class GuardedCall {
     return Buffer.concat(parts).toString('utf8').slice(0, cap)
   }
 
+  /** A streamed body: checked lines handed on by a reader that ollama-js pulls directly. */
   ndjsonBody(
     response: Response,
     d: Deadlines,
     limits: BodyLimits,
     onChecker?: (checker: NdjsonChecker) => void,
-  ): ReadableStream<Uint8Array> {
-    const source = response.body?.getReader()
+  ): NdjsonBodyReader {
     const checker = new NdjsonChecker(limits.line)
     onChecker?.(checker)
-    let total = 0
-    // A bad line after good ones: the good ones go on first (they carry the partial text), then this.
-    let deferred: GenerationError | null = null
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        try {
-          if (!source) throw failure('truncated', 'response has no body', false)
-          if (deferred) throw deferred
-          for (;;) {
-            const started = checker.lines > 0
-            const first = total === 0
-            const r = await this.read(
-              source,
-              first ? d.firstChunkMs : d.idleMs,
-              first ? 'no first chunk' : 'no data',
-              started,
-            )
-            if (!r.done) {
-              total += r.value.length
-              if (total > limits.total)
-                throw failure('too-large', `response exceeds ${limits.total} bytes`, started)
-            }
-            const { bytes, error } = r.done ? checker.finish() : checker.push(r.value)
-            if (error && !bytes) throw error
-            if (bytes) controller.enqueue(bytes)
-            // ollama-js stops pulling at the final line, so the end of the body may never be read:
-            // let go of the caller's signal and the timer now rather than keep them for the whole job.
-            if (checker.sawDone) this.finish()
-            if (error) {
-              deferred = error
-              return
-            }
-            if (r.done) {
-              if (!checker.sawDone) {
-                const lines = checker.lines
-                const err = failure('truncated', `stream ended after ${lines} lines without done`, lines > 0)
-                if (!bytes) throw err
-                deferred = err
-                return
-              }
-              this.finish()
-              controller.close()
-              return
-            }
-            if (bytes) return
-          }
-        } catch (e) {
-          const err = e instanceof GenerationError ? e : fromNetworkError(e, checker.lines > 0)
-          this.fail(err)
-          this.finish()
-          source?.cancel().catch(() => undefined)
-          controller.error(this.reason ?? err)
-        }
-      },
-      cancel: async () => {
-        this.finish()
-        await source?.cancel().catch(() => undefined)
-      },
-    })
+    return new NdjsonBodyReader(this, response.body?.getReader(), checker, d, limits)
   }
 
   /** A plain JSON body: read whole (capped, under deadlines), validated, then handed on. */

@@ -60,14 +60,15 @@ export function guardedFetch(base: typeof fetch, options: GuardOptions = {}): ty
           false,
         )
       }
-      const body = ndjson
-        ? call.ndjsonBody(response, deadlines, limits, options.onNdjson)
-        : call.jsonBody(response, deadlines, limits)
-      return new Response(body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
+      const head = { status: response.status, statusText: response.statusText, headers: response.headers }
+      if (!ndjson) return new Response(call.jsonBody(response, deadlines, limits), head)
+      // ollama-js reads a stream through body.getReader() alone: it gets the checking reader itself, not a
+      // ReadableStream around it (see ndjson-body-reader.ts for what that saves per token).
+      const streamed = new Response(null, head)
+      Object.defineProperty(streamed, 'body', {
+        value: call.ndjsonBody(response, deadlines, limits, options.onNdjson),
       })
+      return streamed
     } catch (e) {
       call.finish()
       throw e instanceof GenerationError ? e : fromNetworkError(e, false)

@@ -28,7 +28,9 @@ export class NdjsonChecker {
   /** Lines passed on so far: more than 0 means the answer has started. */
   lines = 0
   sawDone = false
-  private pending: Buffer | null = null
+  /** The start of an unterminated line, in the pieces it arrived in. */
+  private pending: Buffer[] = []
+  private pendingBytes = 0
   /** Everything passed on, kept (not copied) for the rare search for a line ollama-js could not parse. */
   private readonly passed: Buffer[] = []
 
@@ -36,21 +38,30 @@ export class NdjsonChecker {
 
   push(chunk: Uint8Array): Checked {
     const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    const bytes = this.pending ? Buffer.concat([this.pending, view]) : view
+    if (view.lastIndexOf(NEWLINE) < 0) {
+      // No line ends here: hold the piece (copied: the reader may reuse its memory) without joining, so a
+      // giant line costs one copy per byte rather than one per chunk.
+      this.pendingBytes += view.length
+      if (this.pendingBytes > this.maxLineBytes) throw this.tooLong()
+      this.pending.push(Buffer.from(view))
+      return { bytes: null, error: null }
+    }
+    const bytes = this.pending.length > 0 ? Buffer.concat([...this.pending, view]) : view
     const end = bytes.lastIndexOf(NEWLINE) + 1
     const rest = bytes.subarray(end)
     if (rest.length > this.maxLineBytes) throw this.tooLong()
-    // Held across reads, so copied: the reader may reuse the chunk's memory.
-    this.pending = rest.length > 0 ? Buffer.from(rest) : null
-    return end === 0 ? { bytes: null, error: null } : this.pass(this.checkRegion(bytes.subarray(0, end)))
+    this.pending = rest.length > 0 ? [Buffer.from(rest)] : []
+    this.pendingBytes = rest.length
+    return this.pass(this.checkRegion(bytes.subarray(0, end)))
   }
 
   /** End of body: the unterminated last line, if any, checked like the others. */
   finish(): Checked {
     const last = this.pending
-    this.pending = null
-    if (!last) return { bytes: null, error: null }
-    return this.pass(this.checkRegion(Buffer.concat([last, Buffer.from([NEWLINE])])))
+    this.pending = []
+    this.pendingBytes = 0
+    if (last.length === 0) return { bytes: null, error: null }
+    return this.pass(this.checkRegion(Buffer.concat([...last, Buffer.from([NEWLINE])])))
   }
 
   /**

@@ -15,6 +15,8 @@ import { OllamaEngine, type OllamaEngineOptions } from '../../src-main/engines/o
 import { FakeOllamaServer, deterministicWords, embedding } from '../fakes/fake-ollama-server'
 
 const DEADLINE_MS = 300
+/** For the tests about deadlines; the others get generous ones, so a busy machine cannot fail them. */
+const SHORT = { headersMs: DEADLINE_MS, firstChunkMs: DEADLINE_MS, idleMs: DEADLINE_MS }
 let fake: FakeOllamaServer
 
 beforeEach(async () => {
@@ -27,7 +29,7 @@ afterEach(async () => {
 function engine(extra: Partial<OllamaEngineOptions> = {}): OllamaEngine {
   return new OllamaEngine({
     host: fake.url,
-    deadlines: { headersMs: DEADLINE_MS, firstChunkMs: DEADLINE_MS, idleMs: DEADLINE_MS },
+    deadlines: { headersMs: 10_000, firstChunkMs: 10_000, idleMs: 10_000 },
     retry: { attempts: 3, baseMs: 20, maxMs: 60 },
     ...extra,
   })
@@ -200,7 +202,7 @@ describe('R8 faults', () => {
 
   it('stall before headers: timeout within the headers deadline, retryable by the job, not by the engine', async () => {
     fake.fail('chat', { kind: 'stall-headers' })
-    const { err, ms } = await failing(engine())
+    const { err, ms } = await failing(engine({ deadlines: SHORT }))
     expect(err).toMatchObject({ kind: 'timeout', isRetryable: true, partialText: '' })
     expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - 20)
     expect(ms).toBeLessThan(DEADLINE_MS + 500)
@@ -209,7 +211,7 @@ describe('R8 faults', () => {
 
   it('stall mid-stream: timeout within the idle deadline, partial carried, no retry', async () => {
     fake.fail('chat', { kind: 'stall-mid', afterChunks: 2 })
-    const { err, ms } = await failing(engine())
+    const { err, ms } = await failing(engine({ deadlines: SHORT }))
     expect(err).toMatchObject({ kind: 'timeout', isRetryable: false })
     expect(err.partialText.split(' ')).toHaveLength(2)
     expect(ms).toBeLessThan(DEADLINE_MS + 500)
@@ -281,7 +283,7 @@ describe('R8 faults', () => {
   it('slow tokens within the idle deadline: succeeds, nothing lost', async () => {
     fake.fail('chat', { kind: 'slow', delayMs: DEADLINE_MS / 3 })
     const t0 = performance.now()
-    const result = await engine().generate(request())
+    const result = await engine({ deadlines: SHORT }).generate(request())
     expect(performance.now() - t0).toBeGreaterThan(DEADLINE_MS)
     expect(result.text.split(' ')).toHaveLength(6)
     expect(result.completionTokens).toBe(6)

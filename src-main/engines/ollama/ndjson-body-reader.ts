@@ -64,12 +64,21 @@ export class NdjsonBodyReader {
       for (;;) {
         const started = checker.lines > 0
         const first = this.total === 0
-        const r = await call.read(
-          this.source,
+        // GuardedCall.read inlined: one async frame less per token.
+        if (call.reason) throw call.reason
+        call.arm(
           first ? this.deadlines.firstChunkMs : this.deadlines.idleMs,
           first ? 'no first chunk' : 'no data',
           started,
         )
+        let r: Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>
+        try {
+          r = await this.source.read()
+        } catch (e) {
+          throw call.reason ?? fromNetworkError(e, started)
+        } finally {
+          call.disarm()
+        }
         if (!r.done) {
           this.total += r.value.length
           if (this.total > limits.total)

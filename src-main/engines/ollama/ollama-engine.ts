@@ -70,6 +70,7 @@ export class OllamaEngine implements Engine {
   private readonly retry: RetryPolicy
   private readonly limiter: Semaphore
   private readonly identity = new Map<string, { at: number; digest: string | null; version: string | null }>()
+  private shared: Ollama | null = null
 
   constructor(private readonly options: OllamaEngineOptions) {
     this.host = options.host.replace(/\/+$/, '')
@@ -211,7 +212,14 @@ export class OllamaEngine implements Engine {
       maxLineBytes: this.options.maxLineBytes,
       maxTotalBytes: this.options.maxTotalBytes,
     })
-    return new Ollama({ host: this.host, fetch })
+    // One guard per call, on a view of one shared client: ollama-js reads `this.fetch` per request, and a
+    // new Ollama per candidate re-parsed the host URL every time (a measurable share of bench:generate).
+    this.shared ??= new Ollama({ host: this.host })
+    // Its own list of open streams too: ollama-js keeps a failed stream there, which must not pile up.
+    return Object.create(this.shared, {
+      fetch: { value: fetch },
+      ongoingStreamedRequests: { value: [] },
+    }) as Ollama
   }
 
   private async call<T>(signal: AbortSignal | undefined, fn: (c: Ollama) => Promise<T>): Promise<T> {

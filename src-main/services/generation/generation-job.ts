@@ -2,7 +2,7 @@
 // template, generate through the engine, and record the candidate (complete, partial or failed) with its full
 // provenance in the project log. Slots already complete in the log are skipped, so a resumed job never
 // duplicates a candidate; partial and failed slots are tried again with the next attempt number.
-import { templateHash, renderTemplate } from '@shared/domain/prompt-template'
+import { templateHash, renderTemplate, type RenderedPrompt } from '@shared/domain/prompt-template'
 import type { CandidateRecord, CandidateStatus } from '@shared/domain/candidate'
 import type { SampleRecord } from '@shared/domain/sample'
 import { GenerationError, type Engine, type GenerateResult } from '../../engines/engine'
@@ -28,6 +28,8 @@ export interface GenerationParams {
 
 interface Task {
   sample: SampleRecord
+  /** Rendered once per sample: every model, temperature and index of a sample sees the same prompt. */
+  prompt: RenderedPrompt
   target: ModelTarget
   temperature: number
   index: number
@@ -72,14 +74,25 @@ async function runGeneration(
   const tasks: Task[] = []
   let skipped = 0
   for (const sample of samples) {
+    let prompt: RenderedPrompt | null = null
     for (const target of spec.models) {
       for (const temperature of spec.temperatures) {
         for (let index = 0; index < spec.candidatesPerCell; index++) {
           const slot = `${sample.id}|${targetLocation(target)}|${target.model}|t=${temperature}|${index}`
           const previous = state.candidateSlots.get(slotKey(context.jobId, slot))
           if (previous?.status === 'complete') skipped++
-          else
-            tasks.push({ sample, target, temperature, index, slot, attempt: (previous?.attempts ?? 0) + 1 })
+          else {
+            prompt ??= renderTemplate(spec.template, sample).prompt
+            tasks.push({
+              sample,
+              prompt,
+              target,
+              temperature,
+              index,
+              slot,
+              attempt: (previous?.attempts ?? 0) + 1,
+            })
+          }
         }
       }
     }
@@ -107,7 +120,7 @@ async function runGeneration(
   report()
 
   const runTask = async (task: Task): Promise<void> => {
-    const { prompt } = renderTemplate(spec.template, task.sample)
+    const { prompt } = task
     const sampling = {
       temperature: task.temperature,
       topP: spec.topP,

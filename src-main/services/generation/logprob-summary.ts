@@ -16,16 +16,15 @@ export function summariseLogprobs(columns: CompactLogprobs): LogprobSummary | nu
     const alternatives = columns.topLogprobs[i]?.length ? columns.topLogprobs[i]! : [chosen]
     let mass = 0
     let top1 = 0
+    // Σ p·ln p over the alternatives, then renormalised: with q = p/mass, −Σ q ln q = ln mass − Σ p ln p / mass.
+    let plogp = 0
     for (const logprob of alternatives) {
       const p = Math.exp(logprob)
       mass += p
+      if (p > 0) plogp += p * logprob
       if (p > top1) top1 = p
     }
-    let entropy = 0
-    for (const logprob of alternatives) {
-      const q = Math.exp(logprob) / mass
-      if (q > 0) entropy -= q * Math.log(q)
-    }
+    const entropy = mass > 0 ? Math.log(mass) - plogp / mass : 0
     entropySum += Math.max(0, entropy)
     top1Sum += Math.min(1, top1)
   }

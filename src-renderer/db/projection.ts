@@ -87,6 +87,41 @@ async function applyEventsSplit(
   return outcome
 }
 
+/**
+ * The tables a page's events write, plus the sentinel. A page of review decisions then locks only the
+ * decisions, reviews and sentinel, so IndexedDB runs reads of samples or candidates (the next review item
+ * read ahead, a view refreshing) beside it instead of making the decision's commit wait behind them.
+ */
+function tablesFor(db: WinnowDb, events: readonly LogEvent[]) {
+  const tables = new Set<ReturnType<typeof projectionTables>[number]>([db.sentinel])
+  for (const event of events) {
+    switch (event.kind) {
+      case 'project.created':
+      case 'project.renamed':
+        tables.add(db.projects)
+        break
+      case 'import.batchStarted':
+      case 'import.batchFinished':
+        tables.add(db.importBatches)
+        break
+      case 'samples.imported':
+        tables.add(db.samples)
+        break
+      case 'job.changed':
+        tables.add(db.jobs)
+        break
+      case 'candidates.recorded':
+        tables.add(db.candidates)
+        break
+      case 'decision.recorded':
+        tables.add(db.decisions).add(db.reviews)
+        break
+      default: // a kind this version does not know writes nothing (readLogEvent skips it)
+    }
+  }
+  return [...tables]
+}
+
 function applyPage(
   db: WinnowDb,
   projectId: string,
@@ -94,7 +129,7 @@ function applyPage(
   head: LogHead,
   writeDecisions: (db: WinnowDb, decisions: DecisionRow[]) => Promise<void>,
 ): Promise<ApplyOutcome> {
-  return db.transaction('rw', projectionTables(db), async () => {
+  return db.transaction('rw', tablesFor(db, events), async () => {
     const sentinel = await getSentinel(db, projectId)
     if (sentinel && sentinel.logId !== head.logId)
       throw new ProjectionLogMismatchError(sentinel.logId, head.logId)

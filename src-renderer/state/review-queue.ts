@@ -1,9 +1,10 @@
 // What the Review screen reads from the store: the queues (sample ids in import order, filtered by their
 // review state) and one item (the sample, its complete candidates in the order shown, its decisions).
 import type { CandidateRow, DecisionRow, ReviewRow, SampleRow, WinnowDb } from '../db/database'
-import { hasCompleteCandidate, listCandidatesForSample } from '../db/repos/candidates.repo'
-import { getReview, getReviews, listDecisionsForSample } from '../db/repos/decisions.repo'
-import { getSample, noSampleFilter, pageSamplesAfter } from '../db/repos/samples.repo'
+import { hasCompleteCandidate } from '../db/repos/candidates.repo'
+import { getReviews } from '../db/repos/decisions.repo'
+import { readReviewItemRows } from '../db/repos/review.repo'
+import { noSampleFilter, pageSamplesAfter } from '../db/repos/samples.repo'
 import { shownOrderFor } from './review-order'
 
 export const queueNames = ['unreviewed', 'flagged', 'skipped', 'all'] as const
@@ -25,6 +26,12 @@ export interface ReviewItem {
   decisions: DecisionRow[]
 }
 
+export interface QueuePage {
+  ids: string[]
+  /** The ord the scan stopped after: where the next page starts. Null once it reached the last sample. */
+  nextAfterOrd: number | null
+}
+
 /**
  * Up to `limit` sample ids of the queue, in import order, after `afterOrd`. Samples without a complete
  * candidate are left out: there is nothing to choose between yet.
@@ -35,6 +42,16 @@ export async function loadQueue(
   queue: QueueName,
   options: { limit: number; afterOrd?: number; chunkSize?: number },
 ): Promise<string[]> {
+  return (await loadQueuePage(db, projectId, queue, options)).ids
+}
+
+/** As loadQueue, and where a following page would start, so a long queue can be read on in the background. */
+export async function loadQueuePage(
+  db: WinnowDb,
+  projectId: string,
+  queue: QueueName,
+  options: { limit: number; afterOrd?: number; chunkSize?: number },
+): Promise<QueuePage> {
   const chunkSize = options.chunkSize ?? 200
   const ids: string[] = []
   let afterOrd = options.afterOrd ?? 0
@@ -49,10 +66,10 @@ export async function loadQueue(
     const offered = await Promise.all(matching.map((sample) => hasCompleteCandidate(db, sample.id)))
     for (const [index, sample] of matching.entries()) {
       if (offered[index] === true) ids.push(sample.id)
-      if (ids.length >= options.limit) return ids
+      if (ids.length >= options.limit) return { ids, nextAfterOrd: sample.ord }
     }
     const last = chunk.at(-1)
-    if (chunk.length < chunkSize || last === undefined) return ids
+    if (chunk.length < chunkSize || last === undefined) return { ids, nextAfterOrd: null }
     afterOrd = last.ord
   }
 }
@@ -63,12 +80,7 @@ export async function loadItem(
   sampleId: string,
   annotator: string,
 ): Promise<ReviewItem | null> {
-  const [sample, all, review, decisions] = await Promise.all([
-    getSample(db, sampleId),
-    listCandidatesForSample(db, sampleId),
-    getReview(db, projectId, sampleId),
-    listDecisionsForSample(db, projectId, sampleId),
-  ])
+  const { sample, candidates: all, review, decisions } = await readReviewItemRows(db, projectId, sampleId)
   if (sample === undefined) return null
   const complete = all.filter((candidate) => candidate.status === 'complete')
   const shownOrder = shownOrderFor(

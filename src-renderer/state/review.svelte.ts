@@ -5,13 +5,15 @@ import type { Api, Reply } from '@shared/ipc/contract'
 import { undoTarget } from '@shared/domain/review-state'
 import { uuidv7 } from '@shared/ids/uuidv7'
 import type { WinnowDb } from '../db/database'
-import { countCandidates } from '../db/repos/candidates.repo'
-import { countReviews } from '../db/repos/decisions.repo'
-import { countSampleRows } from '../db/repos/samples.repo'
 import { api as defaultApi } from '../lib/api'
 import { AnnotatorProfile } from './annotator-profile.svelte'
 import { buildDecision, type DecisionInput, type DecisionKind } from './review-decision'
-import { loadItem, loadQueue, type QueueName, type ReviewItem } from './review-queue'
+import { ItemCache, type ItemSource } from './review-items'
+import { coalesced, readReviewCounts, type ReviewProgressCounts } from './review-progress'
+import { ReviewList } from './review-list.svelte'
+import { loadItem, type QueueName, type ReviewItem } from './review-queue'
+
+export type { ReviewProgressCounts }
 
 export type SaveStatus = 'saving' | 'saved' | 'failed'
 export interface DecisionEntry {
@@ -22,10 +24,6 @@ export interface DecisionEntry {
   error: string | null
 }
 export type Verdict = Reply<'review.verify'>
-export interface ReviewProgressCounts {
-  done: number
-  total: number
-}
 
 export interface ReviewDeps {
   api?: Pick<Api, 'review.decide' | 'review.verify'>
@@ -36,11 +34,12 @@ export interface ReviewDeps {
 }
 
 const maxEntries = 50
+/** With this few samples left in the loaded queue, the next page is read in the background. */
+const queueLowWater = 50
 
 export class ReviewState {
   readonly profile = new AnnotatorProfile()
   #queueName = $state<QueueName>('unreviewed')
-  #queue = $state.raw<string[]>([])
   #index = $state(0)
   #item = $state.raw<ReviewItem | null>(null)
   #focus = $state(0)
@@ -48,7 +47,7 @@ export class ReviewState {
   #error = $state<string | null>(null)
   #entries = $state.raw<DecisionEntry[]>([])
   #progress = $state.raw<ReviewProgressCounts>({ done: 0, total: 0 })
-  #completeCandidates = $state(0)
+  #hasCandidates = $state(false)
   #verdict = $state.raw<Verdict | null>(null)
   #verifyError = $state<string | null>(null)
   #isVerifying = $state(false)
@@ -60,12 +59,11 @@ export class ReviewState {
   readonly #api: Pick<Api, 'review.decide' | 'review.verify'>
   readonly #waitForSeq: (seq: number) => Promise<void>
   readonly #now: () => number
-  readonly #queueLimit: number
+  readonly #list: ReviewList
   #db: WinnowDb | null = null
   #projectId: string | null = null
   #shownAt = 0
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache of pending reads, never rendered
-  #prefetched = new Map<string, Promise<ReviewItem | null>>()
+  readonly #items = new ItemCache()
   /** Decisions go to main one after another, so an undo always sees what was recorded before it. */
   #chain: Promise<unknown> = Promise.resolve()
 
@@ -73,14 +71,14 @@ export class ReviewState {
     this.#api = deps.api ?? defaultApi
     this.#waitForSeq = deps.waitForSeq
     this.#now = deps.now ?? Date.now
-    this.#queueLimit = deps.queueLimit ?? 500
+    this.#list = new ReviewList(deps.queueLimit ?? 500)
   }
 
   get queueName(): QueueName {
     return this.#queueName
   }
   get queue(): readonly string[] {
-    return this.#queue
+    return this.#list.ids
   }
   get position(): number {
     return this.#index
@@ -105,8 +103,9 @@ export class ReviewState {
   get progress(): ReviewProgressCounts {
     return this.#progress
   }
-  get completeCandidates(): number {
-    return this.#completeCandidates
+  /** Whether any sample has a complete candidate (without one there is nothing to review). */
+  get hasCandidates(): boolean {
+    return this.#hasCandidates
   }
   get verdict(): Verdict | null {
     return this.#verdict
@@ -131,7 +130,7 @@ export class ReviewState {
     this.#verdict = null
     this.#savedCount = 0
     this.#firstSavedAt = null
-    this.#queue = []
+    this.#list.clear()
     this.#item = null
   }
 
@@ -147,9 +146,9 @@ export class ReviewState {
   close(): void {
     this.#db = null
     this.#projectId = null
-    this.#queue = []
+    this.#list.clear()
     this.#item = null
-    this.#prefetched.clear()
+    this.#items.clear()
   }
 
   async chooseQueue(name: QueueName): Promise<void> {
@@ -159,15 +158,17 @@ export class ReviewState {
 
   async setAnnotator(name: string): Promise<void> {
     this.profile.rename(name)
-    this.#prefetched.clear() // the shown order depends on who is looking
+    this.#items.clear() // the shown order depends on who is looking
     await this.#show(this.#index)
   }
 
   /** Another page of the log was applied: refresh counts and the item on screen (not the queue's order). */
   async storeChanged(): Promise<void> {
     if (this.#db === null || !this.#isShown) return
-    this.#prefetched.clear()
-    if (this.#queue.length === 0) return this.#reloadQueue()
+    this.#items.clear()
+    if (this.queue.length === 0) return this.#reloadQueue()
+    // Read the next item again at once, so moving on stays instant after every decision that lands.
+    this.#prepareFollowing()
     try {
       await Promise.all([this.#refreshCounts(), this.#refreshItem()])
     } catch (error) {
@@ -187,8 +188,11 @@ export class ReviewState {
 
   /** Enter: go on to the next item; at the end of the queue, look for more. */
   async next(): Promise<void> {
-    if (this.#index + 1 < this.#queue.length) await this.#show(this.#index + 1)
-    else await this.#reloadQueue()
+    if (this.#index + 1 >= this.queue.length) await this.#list.settled()
+    if (this.#index + 1 < this.queue.length) return this.#show(this.#index + 1)
+    // Re-reading the queue must see the decisions made so far, or a sample just decided comes back.
+    await this.#chain.catch(() => undefined)
+    await this.#reloadQueue()
   }
 
   async previous(): Promise<void> {
@@ -205,7 +209,7 @@ export class ReviewState {
   /** Reject all or skip: the item is done with, so move on at once; the save goes on in the background. */
   async decideAndMoveOn(input: { kind: 'reject-all' } | { kind: 'skip' }): Promise<boolean> {
     const saved = this.decide(input)
-    if (this.#index + 1 < this.#queue.length) {
+    if (this.#index + 1 < this.queue.length) {
       await this.#show(this.#index + 1)
       return saved
     }
@@ -305,13 +309,14 @@ export class ReviewState {
     if (db === null || projectId === null) return
     this.#isLoading = true
     try {
-      this.#prefetched.clear()
+      this.#items.clear()
       await this.#refreshCounts()
       // Without a complete candidate anywhere there is nothing to review: skip scanning every sample.
-      this.#queue =
-        this.#completeCandidates === 0
-          ? []
-          : await loadQueue(db, projectId, this.#queueName, { limit: this.#queueLimit })
+      const isCurrent = await this.#list.reload(
+        this.#hasCandidates ? { db, projectId } : null,
+        this.#queueName,
+      )
+      if (!isCurrent) return
       await this.#show(0)
     } catch (error) {
       this.#error = `Could not read the review queue: ${messageOf(error)}`
@@ -321,34 +326,39 @@ export class ReviewState {
   }
 
   async #show(index: number): Promise<void> {
-    const sampleId = this.#queue[index]
+    const sampleId = this.queue[index]
     this.#index = index
     this.#focus = 0
     if (sampleId === undefined) {
       this.#item = null
       return
     }
-    const item = await this.#load(sampleId)
-    if (this.#queue[this.#index] !== sampleId) return // moved on meanwhile
+    const reader = this.#source()
+    const item = reader === null ? null : await this.#items.take(reader, sampleId)
+    if (this.queue[this.#index] !== sampleId) return // moved on meanwhile
     this.#item = item
     this.#shownAt = this.#now()
-    const following = this.#queue[index + 1]
-    if (following !== undefined) void this.#load(following) // ready before it is needed
+    this.#prepareFollowing() // ready before it is needed
+    const source = this.#source()
+    if (source !== null && this.queue.length - index <= queueLowWater)
+      this.#list.extend(
+        source,
+        this.#queueName,
+        () => this.#prepareFollowing(),
+        (error) => (this.#error = `Could not read more of the review queue: ${messageOf(error)}`),
+      )
   }
 
-  #load(sampleId: string): Promise<ReviewItem | null> {
+  #source(): ItemSource | null {
     const db = this.#db
     const projectId = this.#projectId
-    if (db === null || projectId === null) return Promise.resolve(null)
-    const cached = this.#prefetched.get(sampleId)
-    if (cached !== undefined) {
-      this.#prefetched.delete(sampleId)
-      return cached
-    }
-    const loading = loadItem(db, projectId, sampleId, this.profile.name)
-    loading.catch(() => undefined)
-    this.#prefetched.set(sampleId, loading)
-    return loading
+    return db === null || projectId === null ? null : { db, projectId, annotator: this.profile.name }
+  }
+
+  #prepareFollowing(): void {
+    const source = this.#source()
+    const following = this.queue[this.#index + 1]
+    if (source !== null && following !== undefined) this.#items.prepare(source, following)
   }
 
   async #refreshItem(): Promise<void> {
@@ -360,20 +370,16 @@ export class ReviewState {
     if (this.#item?.sample.id === current.sample.id) this.#item = fresh
   }
 
-  async #refreshCounts(): Promise<void> {
+  /** Asked for by a decision's save and by the store change it causes: the two share one read. */
+  readonly #refreshCounts = coalesced(async () => {
     const db = this.#db
     const projectId = this.#projectId
     if (db === null || projectId === null) return
-    const [total, selected, edited, rejected, complete] = await Promise.all([
-      countSampleRows(db, projectId),
-      countReviews(db, projectId, 'selected'),
-      countReviews(db, projectId, 'edited'),
-      countReviews(db, projectId, 'rejected'),
-      countCandidates(db, projectId, 'complete'),
-    ])
-    this.#progress = { done: selected + edited + rejected, total }
-    this.#completeCandidates = complete
-  }
+    const counts = await readReviewCounts(db, projectId)
+    if (this.#db !== db || this.#projectId !== projectId) return
+    this.#progress = counts.progress
+    this.#hasCandidates = counts.hasCandidates
+  })
 }
 
 function messageOf(error: unknown): string {

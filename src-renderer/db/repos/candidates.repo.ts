@@ -22,6 +22,23 @@ export async function hasCompleteCandidate(db: WinnowDb, sampleId: string): Prom
   return first !== undefined
 }
 
+/**
+ * Whether the project has any candidate with this status: the first key of an index range, where a count
+ * would visit every entry (600k candidates take seconds to count in Chromium on a slow machine).
+ */
+export async function hasCandidateWithStatus(
+  db: WinnowDb,
+  projectId: string,
+  status: CandidateStatus,
+): Promise<boolean> {
+  const keys = await db.candidates
+    .where('[projectId+status]')
+    .equals([projectId, status])
+    .limit(1)
+    .primaryKeys()
+  return keys.length > 0
+}
+
 /** All of a project's candidates, or only those with one status. */
 export function countCandidates(db: WinnowDb, projectId: string, status?: CandidateStatus): Promise<number> {
   if (status !== undefined)

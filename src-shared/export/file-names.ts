@@ -7,6 +7,7 @@ const MAX_BYTES = 120
 // Path separators, characters Windows forbids, C0/C1 controls, and invisible or direction-changing
 // characters that would make a name look like something it is not.
 // Lone surrogates (\p{Cs}) have no UTF-8 form at all.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
 const UNSAFE = /[/\\:*?"<>|\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\p{Cs}]/gu
 const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i
 

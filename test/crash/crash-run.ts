@@ -273,7 +273,9 @@ export async function runCrashSession(options: CrashRunOptions): Promise<Tally> 
     }
 
     for (const [point, withGeneration] of plan.entries()) {
+      const times: number[] = [Date.now()]
       await setGeneration(withGeneration)
+      times.push(Date.now())
       const presses = random.int(1, 5)
       for (let n = 0; n < presses; n++) {
         await pressAction(page, pickAction(random), random)
@@ -281,6 +283,7 @@ export async function runCrashSession(options: CrashRunOptions): Promise<Tally> 
       }
       if (withGeneration && (await jobStatus()) === 'running') tally.withGeneration += 1
       await new Promise((done) => setTimeout(done, random.int(0, maxKillDelayMs)))
+      times.push(Date.now())
       const kind = random.pick(killKinds)
       tally.byKind[kind] += 1
       tally.killPoints += 1
@@ -314,10 +317,13 @@ export async function runCrashSession(options: CrashRunOptions): Promise<Tally> 
       }
       page.on('pageerror', (error) => console.error('page error:', error.message))
       isListening = true
+      times.push(Date.now())
 
       const notice = await recover(browserRestarted)
+      times.push(Date.now())
       const isWipe = notice !== null && /rebuilt from the project log/i.test(notice)
       const ok = await verify()
+      times.push(Date.now())
       if (isWipe) {
         tally.wipesDetected += 1
         if (ok) tally.wipesRepaired += 1
@@ -328,10 +334,14 @@ export async function runCrashSession(options: CrashRunOptions): Promise<Tally> 
       log(
         `point ${point + 1}/${plan.length} ${kind}${withGeneration ? ' +generation' : ''}: acked ${tally.acked}, ` +
           `logged ${logged.ids.size}, lost ${tally.lost}, mismatches ${tally.mismatches}` +
-          (isWipe ? `, wipe rebuilt (${notice})` : ''),
+          (isWipe ? `, wipe rebuilt (${notice})` : '') +
+          ` [ms: job ${times[1]! - times[0]!}, keys ${times[2]! - times[1]!}, kill ${times[3]! - times[2]!}, ` +
+          `recover ${times[4]! - times[3]!}, check ${times[5]! - times[4]!}]`,
       )
       if (options.stopWhen?.(tally)) break
+      const entering = Date.now()
       await enterReview(page)
+      if (Date.now() - entering > 2_000) log(`entering review took ${Date.now() - entering} ms`)
     }
     return tally
   } finally {

@@ -69,5 +69,9 @@ export function dedupItems(
       else bucket.push(index)
     }
   }
-  return { kept: survivors.map((s) => s.item), duplicates }
+  // An exact duplicate names the first of its text, which may itself have gone as a near-duplicate since:
+  // point it at the item that stayed.
+  const nearOf = new Map(duplicates.filter((d) => d.kind === 'near').map((d) => [d.itemId, d.keptId]))
+  const resolved = duplicates.map((d) => ({ ...d, keptId: nearOf.get(d.keptId) ?? d.keptId }))
+  return { kept: survivors.map((s) => s.item), duplicates: resolved }
 }

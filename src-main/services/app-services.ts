@@ -14,6 +14,7 @@ import { createGenerationWorker } from './generation/generation-job'
 import { isLoopbackHost } from './generation/loopback-host'
 import { OllamaEngine, type OllamaEngineOptions } from '../engines/ollama/ollama-engine'
 import { ReviewService } from './review/review-service'
+import { ExportService } from './export/export-service'
 import type { ModelTarget } from '@shared/domain/generation-spec'
 import type { Engine } from '../engines/engine'
 import { ModelsService } from './models/models-service'
@@ -72,6 +73,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const templates = new TemplatesService(() => options.resourcesDir ?? findResourcesDir())
   const imports = new ImportService(registry, jobs)
   const review = new ReviewService(registry)
+  const exports = new ExportService(registry, { appVersion: options.appVersion, schemaVersion })
   const pickers = (): FilePickers => {
     if (options.pickers) return options.pickers
     throw new AppFailure(
@@ -166,6 +168,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'templates.list': () => templates.list(),
     'review.decide': ({ projectId, decision }) => review.decide(projectId, decision),
     'review.verify': ({ projectId }) => review.verify(projectId),
+    'export.open': ({ projectId, folder, name }) => exports.open(projectId, folder, name),
+    'export.write': ({ exportId, file, text }) => exports.write(exportId, file, text),
+    'export.finish': ({ exportId, snapshot, extraFiles }) => exports.finish(exportId, snapshot, extraFiles),
+    'export.abort': ({ exportId }) => exports.abort(exportId),
     'store.moveAside': async ({ reason }) => {
       if (!options.moveStoreAside) {
         throw new AppFailure(
@@ -186,6 +192,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     jobs,
     async close() {
       await jobs.shutdown()
+      await exports.close()
       await embedded.close()
       await registry.close()
     },

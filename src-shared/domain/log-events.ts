@@ -9,6 +9,7 @@ import { jobSnapshot } from '../jobs/job'
 import { candidateRecord, candidateRecordV1 } from './candidate'
 import { toCompactLogprobs } from './token-logprobs'
 import { decisionRecord } from './decision'
+import { datasetSnapshot } from './dataset-snapshot'
 
 export const logEventPayloads = {
   'project.created': z.object({ name: z.string(), settings: projectSettings }),
@@ -37,6 +38,8 @@ export const logEventPayloads = {
   'candidates.recorded': z.object({ candidates: z.array(candidateRecord) }),
   /** One human action, sealed into its project and annotator's hash chain (decision-chain.ts). */
   'decision.recorded': z.object({ decision: decisionRecord }),
+  /** A frozen export, written and hashed: what a fine-tune trained on. */
+  'dataset.exported': z.object({ snapshot: datasetSnapshot }),
 } as const
 
 export type LogEventKind = keyof typeof logEventPayloads
@@ -52,6 +55,7 @@ export const logEventVersions: Record<LogEventKind, number> = {
   'job.changed': 1,
   'candidates.recorded': 2,
   'decision.recorded': 1,
+  'dataset.exported': 1,
 }
 
 export const logEvent = z.object({

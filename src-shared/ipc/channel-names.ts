@@ -30,6 +30,10 @@ export const channelNames = [
   'templates.list',
   'review.decide',
   'review.verify',
+  'export.open',
+  'export.write',
+  'export.finish',
+  'export.abort',
 ] as const
 
 export const eventNames = [

@@ -10,12 +10,16 @@ import { jobSnapshot } from '../jobs/job'
 import { generationSpec } from '../domain/generation-spec'
 import { promptTemplate } from '../domain/prompt-template'
 import { decisionRecord, unsealedDecision } from '../domain/decision'
+import { datasetSnapshot, snapshotDraft, writtenFile } from '../domain/dataset-snapshot'
 
 const none = z.object({}).strict()
 const forProject = z.object({ projectId }).strict()
 const jobId = z.string().min(1).max(64)
 const path = z.string().min(1).max(4096)
 const host = z.string().url().max(2048)
+const exportId = z.string().min(1).max(64)
+/** A file inside an export's folder, `/`-separated; main sanitises every segment again. */
+const exportFile = z.string().min(1).max(500)
 /** Ollama model names: "llama3.2:1b", "hf.co/owner/repo:Q4_K_M". */
 const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/, 'expected an Ollama model name')
 /** A host that is not this machine is only contacted when the person said yes (see generationSpec). */
@@ -167,6 +171,35 @@ export const contract = {
         }),
       }),
     ]),
+  },
+  /** Creates a new folder for an export inside the chosen one (never reusing or overwriting anything). */
+  'export.open': {
+    request: z.object({ projectId, folder: path, name: z.string().min(1).max(200) }).strict(),
+    reply: z.object({ exportId, folder: z.string(), name: z.string() }),
+  },
+  /** Appends lines to one of the export's files; await each call (it is the backpressure). */
+  'export.write': {
+    request: z.object({ exportId, file: exportFile, text: z.string().max(16 * 1024 * 1024) }).strict(),
+    reply: z.object({ bytes: z.number().int().nonnegative() }),
+  },
+  /** Closes the files, writes the small ones and the manifest, records the frozen snapshot in the log. */
+  'export.finish': {
+    request: z
+      .object({
+        exportId,
+        snapshot: snapshotDraft,
+        /** Small files written whole: the dataset card, dataset_info.json. Path → content. */
+        extraFiles: z
+          .record(exportFile, z.string().max(4 * 1024 * 1024))
+          .refine((files) => Object.keys(files).length <= 16, 'at most 16 extra files'),
+      })
+      .strict(),
+    reply: z.object({ snapshot: datasetSnapshot, manifest: writtenFile }),
+  },
+  /** Abandons an export: its temporary files go, and its folder too if nothing else is in it. */
+  'export.abort': {
+    request: z.object({ exportId }).strict(),
+    reply: z.object({}),
   },
 } satisfies Record<ChannelName, { request: z.ZodType; reply: z.ZodType }>
 

@@ -62,4 +62,27 @@ export const validRequests: { [C in ChannelName]: Request<C> } = {
     },
   },
   'review.verify': { projectId },
+  'export.open': { projectId, folder: '/exports', name: 'stories v1' },
+  'export.write': { exportId: 'e1', file: 'data/train.jsonl', text: '{"messages":[]}\n' },
+  'export.finish': {
+    exportId: 'e1',
+    snapshot: {
+      name: 'stories v1',
+      formats: ['sft-messages'],
+      spec: {},
+      formatOptions: {},
+      logSeq: 12,
+      splits: { train: ['s1'], test: [] },
+      counts: {
+        rows: { 'sft-messages': 1 },
+        bySplit: { train: 1 },
+        byOrigin: { human: 1 },
+        byDepth: { '1': 1 },
+        byGeneration: { '0': 1 },
+      },
+      warnings: [],
+    },
+    extraFiles: { 'README.md': '# stories v1\n' },
+  },
+  'export.abort': { exportId: 'e1' },
 }

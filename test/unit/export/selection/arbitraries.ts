@@ -58,10 +58,17 @@ export const specArb: fc.Arbitrary<DatasetSpec> = fc
     exact: fc.boolean(),
     near: fc.boolean(),
     excludeGeneric: fc.boolean(),
+    origins: fc.oneof(fc.constant(null), fc.subarray(['human', 'model', 'unknown'] as const)),
+    maxFilterDepth: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 5 })),
   })
   .map((r) => ({
     ...defaultDatasetSpec,
-    filter: { ...defaultDatasetSpec.filter, excludeFlagReasons: r.excludeGeneric ? ['generic'] : [] },
+    filter: {
+      ...defaultDatasetSpec.filter,
+      excludeFlagReasons: r.excludeGeneric ? ['generic'] : [],
+      origins: r.origins,
+      depth: r.maxFilterDepth === null ? null : { min: 0, max: r.maxFilterDepth },
+    },
     split: { testFraction: r.testFraction, seed: r.seed },
     mix: {
       accumulate: r.accumulate,

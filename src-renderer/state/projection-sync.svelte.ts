@@ -51,6 +51,8 @@ interface SeqWaiter {
 
 /** Consecutive rebuild/gap retries before giving up, so a log that keeps changing cannot spin forever. */
 const maxReassessments = 3
+/** Inline events kept at most: a few decisions' worth; anything beyond is read from the log. */
+const maxInlineEvents = 256
 
 export class ProjectionSync {
   #status = $state<SyncStatus>('idle')
@@ -77,6 +79,9 @@ export class ProjectionSync {
   /** Callers of waitForSeq (a review decision is "saved" only once the store holds it). */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- pending promises, never rendered
   #waiters = new Set<SeqWaiter>()
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a buffer of events, never rendered
+  #inline = new Map<number, LogEvent>()
+  #inlineHead: LogHead | null = null
   #unsubscribe: Array<() => void> = []
 
   constructor(db: WinnowDb, deps: ProjectionSyncDeps = {}) {
@@ -128,8 +133,9 @@ export class ProjectionSync {
     // Subscribe before reading the head, so an append in between schedules another pass instead of being lost.
     this.#unsubscribe = [
       this.#onEvent('log.appended', (payload) => {
-        if (payload.projectId === projectId && payload.head.lastSeq > this.#appliedSeq)
-          this.#requestPull(generation)
+        if (payload.projectId !== projectId || payload.head.lastSeq <= this.#appliedSeq) return
+        if (payload.events) this.#keepInline(payload.events, payload.head)
+        this.#requestPull(generation)
       }),
       this.#onReconnect(() => this.#requestPull(generation)),
     ]
@@ -180,7 +186,36 @@ export class ProjectionSync {
     this.#status = 'idle'
     this.#isPullRequested = false
     this.#rebuildReason = null
+    this.#inline.clear()
+    this.#inlineHead = null
     this.#rejectWaiters('The project was closed before the local database caught up with its log.')
+  }
+
+  /** Events shipped with their notice (urgent appends), kept until a pass applies them; bounded. */
+  #keepInline(events: LogEvent[], head: LogHead): void {
+    for (const event of events) this.#inline.set(event.seq, event)
+    if (this.#inlineHead === null || head.lastSeq > this.#inlineHead.lastSeq) this.#inlineHead = head
+    for (const seq of this.#inline.keys()) {
+      if (this.#inline.size <= maxInlineEvents && seq > this.#appliedSeq) break
+      this.#inline.delete(seq) // oldest first (insertion order); already applied or over the bound
+    }
+  }
+
+  /**
+   * The page after `afterSeq` from kept inline events, when they hold every event up to the newest head
+   * seen; null otherwise (a bulk append in between must be read from the log).
+   */
+  #takeInline(afterSeq: number): { events: LogEvent[]; head: LogHead } | null {
+    const head = this.#inlineHead
+    if (head === null || head.lastSeq <= afterSeq) return null
+    const events: LogEvent[] = []
+    for (let seq = afterSeq + 1; seq <= head.lastSeq; seq++) {
+      const event = this.#inline.get(seq)
+      if (event === undefined) return null
+      events.push(event)
+    }
+    for (const event of events) this.#inline.delete(event.seq)
+    return { events, head }
   }
 
   /** The store advanced: release every waiter it has now reached. */
@@ -266,8 +301,9 @@ export class ProjectionSync {
     const fromSeq = sentinel?.lastSeq ?? 0
     this.#appliedSeq = fromSeq
     this.#progress = { applied: 0, target: 0 }
-    const read = (afterSeq: number) =>
-      this.#api['log.read']({ projectId, afterSeq, maxBytes: this.#pageBytes })
+    const read = (afterSeq: number): Promise<{ events: LogEvent[]; head: LogHead }> =>
+      Promise.resolve(this.#takeInline(afterSeq)) // events that came with their notice, when they are all there
+        .then((page) => page ?? this.#api['log.read']({ projectId, afterSeq, maxBytes: this.#pageBytes }))
     let next = read(fromSeq)
     for (;;) {
       const page = await next

@@ -204,7 +204,15 @@ export const contract = {
 } satisfies Record<ChannelName, { request: z.ZodType; reply: z.ZodType }>
 
 export const eventContract = {
-  'log.appended': z.object({ projectId: z.string(), head: logHead }),
+  'log.appended': z.object({
+    projectId: z.string(),
+    head: logHead,
+    /**
+     * The appended events themselves, for urgent appends (a person waiting on a decision): the store
+     * applies them without a log.read round trip. Absent for bulk appends, which are read in pages.
+     */
+    events: z.array(logEvent).max(64).optional(),
+  }),
   'jobs.changed': jobSnapshot,
   'projects.changed': z.object({}),
   'generation.streaming': generationStreaming,

@@ -67,8 +67,10 @@ export class FakeProjectLog {
     return this.events.slice(afterSeq, afterSeq + maxEvents)
   }
 
-  notifyAppended(): void {
-    for (const listener of this.#listeners) listener({ projectId: this.projectId, head: this.head() })
+  /** Tells listeners the log grew; `inline` events travel with the notice, as main does for urgent appends. */
+  notifyAppended(inline?: LogEvent[]): void {
+    const payload = { projectId: this.projectId, head: this.head(), ...(inline ? { events: inline } : {}) }
+    for (const listener of this.#listeners) listener(payload)
   }
 
   get listenerCount(): number {

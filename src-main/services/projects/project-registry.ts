@@ -141,7 +141,10 @@ export class ProjectRegistry {
     const stamped: LogEventInput[] = inputs.map((input) => ({ ...input, v: logEventVersions[input.kind] }))
     const events = await log.append(stamped, options)
     for (const event of events) state.apply(event, true)
-    this.#events.emit('log.appended', { projectId, head: { ...log.head(), sampleCount: state.sampleCount } })
+    const head = { ...log.head(), sampleCount: state.sampleCount }
+    // Someone is waiting on an urgent append (a review decision): its few events travel with the notice.
+    const inline = options.urgent === true && events.length <= 64 ? { events } : {}
+    this.#events.emit('log.appended', { projectId, head, ...inline })
     return events
   }
 

@@ -237,6 +237,39 @@ describe('keeping level with the log', () => {
     expect(sync.version).toBeGreaterThan(version)
   })
 
+  it('applies events that came with their notice without reading the log', async () => {
+    const log = new FakeProjectLog()
+    appendImport(log, { count: 100 })
+    const { db } = await openStore(`winnow-test-${randomUUID()}`)
+    const sync = syncFor(db, log)
+    await sync.open(log.projectId)
+    const reads = log.reads.length
+
+    const before = log.head().lastSeq
+    appendImport(log, { count: 20, perEvent: 10 })
+    log.notifyAppended(log.events.slice(before))
+    await sync.waitForSeq(log.head().lastSeq, 2_000)
+    expect(await countSampleRows(db, log.projectId)).toBe(120)
+    expect(log.reads.length).toBe(reads)
+  })
+
+  it('reads the log when the events that came with a notice leave a gap', async () => {
+    const log = new FakeProjectLog()
+    appendImport(log, { count: 100 })
+    const { db } = await openStore(`winnow-test-${randomUUID()}`)
+    const sync = syncFor(db, log)
+    await sync.open(log.projectId)
+    const reads = log.reads.length
+
+    appendImport(log, { count: 30, perEvent: 10 }) // a bulk append: no events with it, and no notice yet
+    const before = log.head().lastSeq
+    appendImport(log, { count: 5 })
+    log.notifyAppended(log.events.slice(before)) // only the last event travels with the notice
+    await sync.waitForSeq(log.head().lastSeq, 2_000)
+    expect(await countSampleRows(db, log.projectId)).toBe(135)
+    expect(log.reads.length).toBeGreaterThan(reads)
+  })
+
   it('coalesces notifications: one pass at a time, and one more for everything said during it', async () => {
     const log = new FakeProjectLog()
     appendImport(log, { count: 10 })

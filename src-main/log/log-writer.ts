@@ -60,6 +60,13 @@ export class LogWriter {
     })
   }
 
+  /** Flushes what is pending now instead of at the end of its window (its writer has nothing more to add). */
+  hurry(): void {
+    if (this.pending.length === 0) return
+    this.isUrgent = true
+    this.schedule()
+  }
+
   private schedule(): void {
     // While closing, close() drains the queue itself; a timer would race it onto a closed handle.
     if (this.closing !== null || this.flushing !== null || this.pending.length === 0) return

@@ -104,6 +104,11 @@ export class ProjectLog {
     return this.writer.append(events, options.urgent ?? false)
   }
 
+  /** Pending appends are flushed now rather than at the end of the window: nothing more is coming. */
+  hurry(): void {
+    this.writer.hurry()
+  }
+
   async read(afterSeq: number, limits: { maxEvents?: number; maxBytes?: number } = {}): Promise<LogEvent[]> {
     this.assertOpen()
     const maxEvents = limits.maxEvents ?? Infinity

@@ -14,6 +14,7 @@ interface Pending {
 export class CandidateRecorder {
   #buffer: Pending[] = []
   #flushing: Promise<void> | null = null
+  #isFinishing = false
 
   constructor(
     private readonly registry: ProjectRegistry,
@@ -27,6 +28,16 @@ export class CandidateRecorder {
     })
   }
 
+  /**
+   * Nothing more will be recorded: what is pending is written now rather than at the end of the log's
+   * flush window (the job's end, and the person watching it, would otherwise wait for that window).
+   */
+  finish(): Promise<void> {
+    this.#isFinishing = true
+    void this.registry.hurry(this.projectId)
+    return this.flush()
+  }
+
   /** Resolves when everything recorded so far is on disk. */
   async flush(): Promise<void> {
     while (this.#flushing) await this.#flushing
@@ -38,9 +49,11 @@ export class CandidateRecorder {
         const batch = this.#buffer
         this.#buffer = []
         try {
-          await this.registry.append(this.projectId, [
-            { kind: 'candidates.recorded', data: { candidates: batch.map((entry) => entry.candidate) } },
-          ])
+          await this.registry.append(
+            this.projectId,
+            [{ kind: 'candidates.recorded', data: { candidates: batch.map((entry) => entry.candidate) } }],
+            { urgent: this.#isFinishing },
+          )
           for (const entry of batch) entry.done()
         } catch (error) {
           for (const entry of batch) entry.fail(error)

@@ -218,6 +218,7 @@ async function runGeneration(
     while (next < tasks.length && !context.signal.aborted) await runTask(tasks[next++]!)
   })
   await Promise.all(workers)
+  await recorder.finish()
   await Promise.all(recorded)
   context.signal.throwIfAborted()
   return result

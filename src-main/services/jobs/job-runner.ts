@@ -155,7 +155,8 @@ export class JobRunner {
   }
 
   async #persist(job: JobSnapshot): Promise<void> {
-    await this.#registry.append(job.projectId, [{ kind: 'job.changed', data: { job } }])
+    // Urgent: job changes are few, and someone is watching the job (its status, its end).
+    await this.#registry.append(job.projectId, [{ kind: 'job.changed', data: { job } }], { urgent: true })
     this.#events.emit('jobs.changed', job)
   }
 

@@ -135,17 +135,26 @@ export class ProjectRegistry {
   async append(
     projectId: string,
     inputs: TypedInput[],
-    options: { urgent?: boolean } = {},
+    /**
+     * urgent: flush now, not at the end of the window. inline: small events a window is waiting on (a
+     * review decision) travel with the log.appended notice, so its store need not read them back.
+     */
+    options: { urgent?: boolean; inline?: boolean } = {},
   ): Promise<LogEvent[]> {
     const { log, state } = await this.load(projectId)
     const stamped: LogEventInput[] = inputs.map((input) => ({ ...input, v: logEventVersions[input.kind] }))
-    const events = await log.append(stamped, options)
+    const events = await log.append(stamped, { urgent: options.urgent })
     for (const event of events) state.apply(event, true)
     const head = { ...log.head(), sampleCount: state.sampleCount }
-    // Someone is waiting on an urgent append (a review decision): its few events travel with the notice.
-    const inline = options.urgent === true && events.length <= 64 ? { events } : {}
+    const inline = options.inline === true && events.length <= 64 ? { events } : {}
     this.#events.emit('log.appended', { projectId, head, ...inline })
     return events
+  }
+
+  /** The project's pending appends go to disk now (see ProjectLog.hurry); nothing to do if it is not open. */
+  async hurry(projectId: string): Promise<void> {
+    const opened = this.#open.get(projectId)
+    if (opened) (await opened).log.hurry()
   }
 
   async delete(projectId: string): Promise<void> {

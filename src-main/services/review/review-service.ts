@@ -72,9 +72,7 @@ export class ReviewService {
     const [event] = await this.registry.append(
       projectId,
       [{ kind: 'decision.recorded', data: { decision } }],
-      {
-        urgent: true,
-      },
+      { urgent: true, inline: true },
     )
     const seq = event?.seq ?? state.lastSeq
     this.#seqById.set(decision.id, seq)

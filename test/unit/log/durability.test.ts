@@ -144,4 +144,25 @@ describe('durability of appends', () => {
     expect((await reopened.append([makeEvent(5)]))[0]?.seq).toBe(events.length + 1)
     await reopened.close()
   })
+
+  it('hurry() flushes a pending append now instead of at the end of its window', async () => {
+    const log = await ProjectLog.open(tempLogDir(), { flushIntervalMs: 100 })
+    try {
+      // The window's timer is faked and never fires: only hurry() can flush this append.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      let isDone = false
+      const appended = log.append([makeEvent(1)]).then((events) => {
+        isDone = true
+        return events
+      })
+      for (let i = 0; i < 20; i++) await new Promise((next) => setImmediate(next))
+      expect(isDone).toBe(false)
+      log.hurry()
+      vi.useRealTimers()
+      expect(await appended).toHaveLength(1)
+    } finally {
+      vi.useRealTimers()
+      await log.close()
+    }
+  })
 })

@@ -82,6 +82,10 @@ export class ProjectionSync {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a buffer of events, never rendered
   #inline = new Map<number, LogEvent>()
   #inlineHead: LogHead | null = null
+  /** The log the store follows, once a pass has read or written its sentinel; null until then. */
+  #knownLogId: string | null = null
+  /** The newest log position a log.appended notice has told of since the project was opened. */
+  #noticedSeq = 0
   #unsubscribe: Array<() => void> = []
 
   constructor(db: WinnowDb, deps: ProjectionSyncDeps = {}) {
@@ -133,7 +137,9 @@ export class ProjectionSync {
     // Subscribe before reading the head, so an append in between schedules another pass instead of being lost.
     this.#unsubscribe = [
       this.#onEvent('log.appended', (payload) => {
-        if (payload.projectId !== projectId || payload.head.lastSeq <= this.#appliedSeq) return
+        if (payload.projectId !== projectId) return
+        this.#noticedSeq = Math.max(this.#noticedSeq, payload.head.lastSeq)
+        if (payload.head.lastSeq <= this.#appliedSeq) return
         if (payload.events) this.#keepInline(payload.events, payload.head)
         this.#requestPull(generation)
       }),
@@ -170,7 +176,9 @@ export class ProjectionSync {
       }
       this.#waiters.add(waiter)
       // Do not rely on the log.appended event alone: it may race this call or be lost with a connection.
-      this.#requestPull(generation)
+      // Once a notice has told of this seq, though, it has already asked for the pass that reaches it; a
+      // second pass would only cost a read of the sentinel and of the log, in the way of the next decision.
+      if (this.#noticedSeq < seq) this.#requestPull(generation)
     })
   }
 
@@ -188,6 +196,8 @@ export class ProjectionSync {
     this.#rebuildReason = null
     this.#inline.clear()
     this.#inlineHead = null
+    this.#noticedSeq = 0
+    this.#knownLogId = null
     this.#rejectWaiters('The project was closed before the local database caught up with its log.')
   }
 
@@ -285,6 +295,7 @@ export class ProjectionSync {
       if (generation !== this.#generation) return 'done'
       if (action === 'none') {
         this.#appliedSeq = head.lastSeq
+        this.#knownLogId = head.logId
         this.#releaseWaiters()
         return 'done'
       }
@@ -297,9 +308,16 @@ export class ProjectionSync {
       }
     }
 
-    const sentinel = await getSentinel(db, projectId)
-    const fromSeq = sentinel?.lastSeq ?? 0
-    this.#appliedSeq = fromSeq
+    // After the first pass the store's position is known here, and the apply transaction itself refuses a
+    // gap or another log (then this pass reassesses): reading the sentinel again would only queue one more
+    // read transaction in front of the write a person is waiting for.
+    let logId = this.#knownLogId
+    if (assess || logId === null) {
+      const sentinel = await getSentinel(db, projectId)
+      logId = sentinel?.logId ?? null
+      this.#appliedSeq = sentinel?.lastSeq ?? 0
+    }
+    const fromSeq = this.#appliedSeq
     this.#progress = { applied: 0, target: 0 }
     const read = (afterSeq: number): Promise<{ events: LogEvent[]; head: LogHead }> =>
       Promise.resolve(this.#takeInline(afterSeq)) // events that came with their notice, when they are all there
@@ -308,7 +326,7 @@ export class ProjectionSync {
     for (;;) {
       const page = await next
       if (generation !== this.#generation) return 'done'
-      if (sentinel && page.head.logId !== sentinel.logId) return 'reassess' // the log was replaced under us
+      if (logId !== null && page.head.logId !== logId) return 'reassess' // the log was replaced under us
       const last: LogEvent | undefined = page.events.at(-1)
       this.#progress = { applied: this.#progress.applied, target: Math.max(0, page.head.lastSeq - fromSeq) }
       if (last === undefined) break
@@ -321,6 +339,7 @@ export class ProjectionSync {
       const outcome = await this.#applyPage(projectId, page.events, page.head)
       if (outcome === 'reassess') return 'reassess'
       this.#appliedSeq = last.seq
+      this.#knownLogId = page.head.logId
       this.#releaseWaiters()
       this.#progress = { applied: last.seq - fromSeq, target: this.#progress.target }
       this.#version += 1

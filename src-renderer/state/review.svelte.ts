@@ -271,17 +271,21 @@ export class ReviewState {
         this.#settle(entry.id, 'saved', null)
         this.#savedCount += 1
         this.#firstSavedAt ??= this.#now()
-        if (this.#item?.sample.id === entry.sampleId) await this.#refreshItem()
-        await this.#refreshCounts()
-        return true
       } catch (error) {
         this.#settle(entry.id, 'failed', messageOf(error))
         return false
       }
+      return true
     }
-    const done = this.#chain.then(run, run)
-    this.#chain = done
-    return done
+    const saved = this.#chain.then(run, run)
+    this.#chain = saved
+    // The screen's re-reads happen outside the chain: they must not hold up the next decision's save (they
+    // did, by a whole count of the reviews per decision, in bench:review). The caller still hears back
+    // once the screen shows the decision.
+    return saved.then(async (isSaved) => {
+      if (isSaved) await this.#refreshAfterSave(entry.sampleId)
+      return isSaved
+    })
   }
 
   async verify(): Promise<void> {
@@ -359,6 +363,15 @@ export class ReviewState {
     const source = this.#source()
     const following = this.queue[this.#index + 1]
     if (source !== null && following !== undefined) this.#items.prepare(source, following)
+  }
+
+  async #refreshAfterSave(sampleId: string): Promise<void> {
+    try {
+      if (this.#item?.sample.id === sampleId) await this.#refreshItem()
+      await this.#refreshCounts()
+    } catch (error) {
+      this.#error = `Could not re-read the review: ${messageOf(error)}`
+    }
   }
 
   async #refreshItem(): Promise<void> {

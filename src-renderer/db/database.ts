@@ -3,6 +3,7 @@
 // and a store written by a newer Winnow is opened read-only rather than "fixed" by this older schema.
 import Dexie, { type Collection, type DBCore, type Table, type Transaction } from 'dexie'
 import type { CandidateRecord } from '@shared/domain/candidate'
+import type { DatasetSnapshot } from '@shared/domain/dataset-snapshot'
 import type { DecisionRecord } from '@shared/domain/decision'
 import type { SampleReview } from '@shared/domain/review-state'
 import type { ImportCounts, ImportError, ImportSpec } from '@shared/domain/import-spec'
@@ -58,6 +59,9 @@ export type DecisionRow = DecisionRecord & { seq: number }
 /** A sample's review state, derived from its decisions in the same transaction that stores them. */
 export type ReviewRow = SampleReview & { projectId: string; sampleId: string }
 
+/** A frozen export as main recorded it (dataset.exported), keyed by the snapshot's id. */
+export type DatasetRow = DatasetSnapshot
+
 /** How far the store has applied a project's log; compared with the log's head at start-up. */
 export interface SentinelRow {
   projectId: string
@@ -83,6 +87,7 @@ export class WinnowDb extends Dexie {
   declare candidates: Table<CandidateRow, string>
   declare decisions: Table<DecisionRow, string>
   declare reviews: Table<ReviewRow, [string, string]>
+  declare datasets: Table<DatasetRow, string>
 
   constructor(name: string, factory: StoreFactory, withSchema: boolean) {
     // Strict everywhere: relaxed writes doubled Chromium's wipe rate here (RELIABILITY.md, R2).
@@ -111,6 +116,7 @@ const projectionTableNames = [
   'candidates',
   'decisions',
   'reviews',
+  'datasets',
 ] as const
 
 export interface StoreFactory {

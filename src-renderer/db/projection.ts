@@ -3,8 +3,9 @@
 // a repeated page can never leave the store half-applied or double-counted.
 import { readLogEvent, type LogEvent, type LogHead } from '@shared/domain/log-events'
 import type { JobSnapshot } from '@shared/jobs/job'
-import type { CandidateRow, DecisionRow, SampleRow, WinnowDb } from './database'
+import type { CandidateRow, DatasetRow, DecisionRow, SampleRow, WinnowDb } from './database'
 import { deleteProjectCandidates, recordCandidates } from './repos/candidates.repo'
+import { deleteProjectDatasets, recordDatasets } from './repos/datasets.repo'
 import {
   deleteProjectDecisions,
   deriveReviews,
@@ -53,6 +54,7 @@ const projectionTables = (db: WinnowDb) => [
   db.candidates,
   db.decisions,
   db.reviews,
+  db.datasets,
   db.sentinel,
 ]
 
@@ -116,6 +118,9 @@ function tablesFor(db: WinnowDb, events: readonly LogEvent[]) {
       case 'decision.recorded':
         tables.add(db.decisions).add(db.reviews)
         break
+      case 'dataset.exported':
+        tables.add(db.datasets)
+        break
       default: // a kind this version does not know writes nothing (readLogEvent skips it)
     }
   }
@@ -140,6 +145,7 @@ function applyPage(
     // By id, last record wins: a candidate re-recorded within one page is written once, as the log ends it.
     const candidates = new Map<string, CandidateRow>()
     const decisions: DecisionRow[] = []
+    const datasets: DatasetRow[] = []
     for (const event of events) {
       if (event.seq <= lastSeq) continue // already applied: a repeated or overlapping page
       if (event.seq !== lastSeq + 1) throw new ProjectionGapError(lastSeq + 1, event.seq)
@@ -174,6 +180,10 @@ function applyPage(
         case 'decision.recorded':
           decisions.push({ ...typed.data.decision, seq: event.seq })
           break
+        case 'dataset.exported':
+          // The row is the snapshot under the log's project id (main writes the same one; a copied log wins).
+          datasets.push({ ...typed.data.snapshot, projectId })
+          break
       }
     }
     if (applied === 0) return { applied, newSamples: 0 }
@@ -181,6 +191,7 @@ function applyPage(
     await recordSamples(db, samples)
     await recordJobSnapshots(db, [...jobs.values()])
     await recordCandidates(db, [...candidates.values()])
+    await recordDatasets(db, datasets)
     // Each decision and the review state it changes, in this same transaction.
     await writeDecisions(db, decisions)
     await recordSentinel(db, {
@@ -211,6 +222,7 @@ export function clearProject(db: WinnowDb, projectId: string): Promise<void> {
     await deleteProjectJobs(db, projectId)
     await deleteProjectCandidates(db, projectId)
     await deleteProjectDecisions(db, projectId)
+    await deleteProjectDatasets(db, projectId)
     await deleteProjectRow(db, projectId)
     await deleteSentinel(db, projectId)
   })

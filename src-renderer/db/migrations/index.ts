@@ -5,7 +5,8 @@ import { migration as initial } from './001-initial'
 import { migration as candidates } from './002-candidates'
 import { migration as compactLogprobs } from './003-compact-logprobs'
 import { migration as decisions } from './004-decisions'
+import { migration as datasets } from './005-datasets'
 
-export const migrations: readonly Migration[] = [initial, candidates, compactLogprobs, decisions]
+export const migrations: readonly Migration[] = [initial, candidates, compactLogprobs, decisions, datasets]
 
 export const currentSchemaVersion = migrations.reduce((highest, step) => Math.max(highest, step.version), 0)

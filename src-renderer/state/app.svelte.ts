@@ -10,6 +10,7 @@ import { api } from '../lib/api'
 import { formatCount } from '../ui/format'
 import { BatchesState } from './batches.svelte'
 import { BrowseState } from './browse.svelte'
+import { DatasetsState } from './datasets.svelte'
 import { GenerateState } from './generate.svelte'
 import { ImportWizard } from './import-wizard.svelte'
 import { JobsState } from './jobs.svelte'
@@ -19,7 +20,7 @@ import { ProjectionSync } from './projection-sync.svelte'
 import { ProjectsState } from './projects.svelte'
 import { ReviewState } from './review.svelte'
 
-export type View = 'projects' | 'browse' | 'import' | 'models' | 'generate' | 'review' | 'jobs'
+export type View = 'projects' | 'browse' | 'import' | 'models' | 'generate' | 'review' | 'datasets' | 'jobs'
 export type AppInfo = Reply<'app.info'>
 
 export class AppState {
@@ -36,6 +37,8 @@ export class AppState {
     waitForSeq: (seq) =>
       this.#sync?.waitForSeq(seq) ?? Promise.reject(new Error('The local database is not open.')),
   })
+
+  readonly datasets = new DatasetsState()
 
   #view = $state<View>('projects')
   #store = $state.raw<OpenedStore | null>(null)
@@ -122,6 +125,7 @@ export class AppState {
     this.browse.open(store.db, projectId)
     this.generate.open(store.db, projectId)
     this.review.open(store.db, projectId)
+    this.datasets.open(store.db, projectId, this.projects.current?.name ?? 'Project')
     void this.#watchJobs(projectId)
     // Every page it applies bumps sync.version, which App.svelte turns into storeChanged().
     await sync.open(projectId)
@@ -133,6 +137,7 @@ export class AppState {
     this.browse.close()
     this.generate.close()
     this.review.close()
+    this.datasets.close()
     this.batches.close()
     this.importWizard.reset()
     this.projects.close()
@@ -150,6 +155,7 @@ export class AppState {
     this.browse.storeChanged()
     this.generate.storeChanged()
     void this.review.storeChanged()
+    void this.datasets.storeChanged()
   }
 
   #jobSettled(job: JobSnapshot): void {

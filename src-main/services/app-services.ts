@@ -14,7 +14,9 @@ import { createGenerationWorker } from './generation/generation-job'
 import { isLoopbackHost } from './generation/loopback-host'
 import { OllamaEngine, type OllamaEngineOptions } from '../engines/ollama/ollama-engine'
 import { ReviewService } from './review/review-service'
+import { MergeService } from './merge/merge-service'
 import { ExportService } from './export/export-service'
+import { BackupService } from './backup/backup-service'
 import type { ModelTarget } from '@shared/domain/generation-spec'
 import type { Engine } from '../engines/engine'
 import { ModelsService } from './models/models-service'
@@ -73,7 +75,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const templates = new TemplatesService(() => options.resourcesDir ?? findResourcesDir())
   const imports = new ImportService(registry, jobs)
   const review = new ReviewService(registry)
+  const merges = new MergeService(registry)
   const exports = new ExportService(registry, { appVersion: options.appVersion, schemaVersion })
+  const backups = new BackupService(registry, events, { appVersion: options.appVersion, schemaVersion })
   const pickers = (): FilePickers => {
     if (options.pickers) return options.pickers
     throw new AppFailure(
@@ -168,10 +172,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'templates.list': () => templates.list(),
     'review.decide': ({ projectId, decision }) => review.decide(projectId, decision),
     'review.verify': ({ projectId }) => review.verify(projectId),
+    'merge.import': ({ projectId, fromProjectId }) => merges.importFrom(projectId, fromProjectId),
+    'merge.agreement': ({ projectId }) => merges.agreement(projectId),
     'export.open': ({ projectId, folder, name }) => exports.open(projectId, folder, name),
     'export.write': ({ exportId, file, text }) => exports.write(exportId, file, text),
     'export.finish': ({ exportId, snapshot, extraFiles }) => exports.finish(exportId, snapshot, extraFiles),
     'export.abort': ({ exportId }) => exports.abort(exportId),
+    'backup.create': ({ projectId, folder }) => backups.create(projectId, folder),
+    'backup.restore': ({ folder, name }) => backups.restore(folder, name),
     'store.moveAside': async ({ reason }) => {
       if (!options.moveStoreAside) {
         throw new AppFailure(

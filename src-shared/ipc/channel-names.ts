@@ -30,10 +30,14 @@ export const channelNames = [
   'templates.list',
   'review.decide',
   'review.verify',
+  'merge.import',
+  'merge.agreement',
   'export.open',
   'export.write',
   'export.finish',
   'export.abort',
+  'backup.create',
+  'backup.restore',
 ] as const
 
 export const eventNames = [

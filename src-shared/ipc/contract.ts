@@ -21,6 +21,24 @@ const exportId = z.string().min(1).max(64)
 /** A file inside an export's folder, `/`-separated; main sanitises every segment again. */
 const exportFile = z.string().min(1).max(500)
 /** Ollama model names: "llama3.2:1b", "hf.co/owner/repo:Q4_K_M". */
+const count = z.number().int().nonnegative()
+const figure = z.number().nullable()
+const agreementFigures = z.object({
+  annotators: z.array(z.string()),
+  labelledSamples: count,
+  overlappingSamples: count,
+  agreeingSamples: count,
+  percentAgreement: figure,
+  cohensKappa: figure,
+  krippendorffAlpha: figure,
+  disagreements: z.array(z.string()),
+})
+const mergeCounts = z.object({
+  appended: count,
+  alreadyPresent: count,
+  skippedUnknownSample: count,
+  skippedUnverified: count,
+})
 const modelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/, 'expected an Ollama model name')
 /** A host that is not this machine is only contacted when the person said yes (see generationSpec). */
 const onHost = { host, allowRemoteHost: z.boolean().default(false) }
@@ -172,6 +190,19 @@ export const contract = {
       }),
     ]),
   },
+  /**
+   * Merges another local copy of the project (another annotator's) into this one: its decisions not yet
+   * here, verbatim (chains intact), refusing those about unknown samples or whose chain does not hold.
+   */
+  'merge.import': {
+    request: z.object({ projectId, fromProjectId: projectId }).strict(),
+    reply: mergeCounts.extend({ agreement: agreementFigures }),
+  },
+  /** Agreement between the project's annotators, and the samples they disagree on. */
+  'merge.agreement': {
+    request: z.object({ projectId }).strict(),
+    reply: agreementFigures,
+  },
   /** Creates a new folder for an export inside the chosen one (never reusing or overwriting anything). */
   'export.open': {
     request: z.object({ projectId, folder: path, name: z.string().min(1).max(200) }).strict(),
@@ -200,6 +231,26 @@ export const contract = {
   'export.abort': {
     request: z.object({ exportId }).strict(),
     reply: z.object({}),
+  },
+  /** A full backup (canonical JSONL per table + manifest) into a new folder inside the chosen one. */
+  'backup.create': {
+    request: z.object({ projectId, folder: path }).strict(),
+    reply: z.object({ folder: z.string(), files: z.array(writtenFile) }),
+  },
+  /** Checks a backup folder against its manifest and restores it into a new project with this name. */
+  'backup.restore': {
+    request: z.object({ folder: path, name: projectName }).strict(),
+    reply: z.object({
+      projectId,
+      counts: z.object({
+        imports: z.number().int(),
+        samples: z.number().int(),
+        candidates: z.number().int(),
+        decisions: z.number().int(),
+        datasets: z.number().int(),
+        unknownEvents: z.number().int(),
+      }),
+    }),
   },
 } satisfies Record<ChannelName, { request: z.ZodType; reply: z.ZodType }>
 

@@ -62,6 +62,8 @@ export const validRequests: { [C in ChannelName]: Request<C> } = {
     },
   },
   'review.verify': { projectId },
+  'merge.import': { projectId, fromProjectId: '0190c2d4-7a3b-7c11-9d2e-3f4a5b6c7d00' },
+  'merge.agreement': { projectId },
   'export.open': { projectId, folder: '/exports', name: 'stories v1' },
   'export.write': { exportId: 'e1', file: 'data/train.jsonl', text: '{"messages":[]}\n' },
   'export.finish': {
@@ -85,4 +87,6 @@ export const validRequests: { [C in ChannelName]: Request<C> } = {
     extraFiles: { 'README.md': '# stories v1\n' },
   },
   'export.abort': { exportId: 'e1' },
+  'backup.create': { projectId, folder: '/backups' },
+  'backup.restore': { folder: '/backups/Stories backup 2026-01-01', name: 'Stories (restored)' },
 }

@@ -178,7 +178,9 @@ function applyPage(
             candidates.set(candidate.id, { ...candidate, projectId })
           break
         case 'decision.recorded':
-          decisions.push({ ...typed.data.decision, seq: event.seq })
+          // Under the log's project id, like samples: a decision merged from another annotator's copy of the
+          // project keeps its own (it is hashed into its chain) but belongs to this project's store.
+          decisions.push({ ...typed.data.decision, projectId, seq: event.seq })
           break
         case 'dataset.exported':
           // The row is the snapshot under the log's project id (main writes the same one; a copied log wins).

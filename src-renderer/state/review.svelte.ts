@@ -226,7 +226,7 @@ export class ReviewState {
     if (item === null) return false
     await this.#chain.catch(() => undefined)
     await this.#refreshItem()
-    const target = undoTarget(this.#item?.decisions ?? [])
+    const target = undoTarget(this.#item?.decisions ?? [], this.profile.name)
     if (target === null) {
       this.#error = 'Nothing to undo on this sample.'
       return false

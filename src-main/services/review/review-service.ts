@@ -4,7 +4,7 @@
 import { AppFailure } from '@shared/ipc/result'
 import type { DecisionRecord, UnsealedDecision } from '@shared/domain/decision'
 import { verifyChains, type ChainVerdict } from '@shared/domain/decision-chain'
-import { isUndoable } from '@shared/domain/review-state'
+import { isInOrderForAnnotator, isUndoable } from '@shared/domain/review-state'
 import type { ProjectRegistry } from '../projects/project-registry'
 import { acksBeforeFlush, deferredFlushMs } from '../../faults/ack-before-flush'
 
@@ -58,10 +58,20 @@ export class ReviewService {
       if (recorded) return { decision: recorded, seq: this.#seqById.get(unsealed.id) ?? state.lastSeq }
       throw new AppFailure('conflict', 'A decision with this id was recorded for another sample.')
     }
+    const decisions = state.decisionsBySample.get(unsealed.sampleId) ?? []
+    // Review state reads decisions by time (review-state.ts): one stamped before this person's last one on
+    // the sample would be read as having come first.
+    if (!isInOrderForAnnotator(decisions, unsealed))
+      throw new AppFailure(
+        'conflict',
+        "The decision is dated before this annotator's last one on this sample: is the clock right?",
+      )
     if (unsealed.kind === 'undo') {
-      const decisions = state.decisionsBySample.get(unsealed.sampleId) ?? []
-      if (unsealed.undoes === null || !isUndoable(decisions, unsealed.undoes))
-        throw new AppFailure('conflict', 'Nothing to undo: that decision is not in effect on this sample.')
+      if (unsealed.undoes === null || !isUndoable(decisions, unsealed.undoes, unsealed.annotator))
+        throw new AppFailure(
+          'conflict',
+          "Nothing to undo: that decision is not this annotator's, or not in effect on this sample.",
+        )
     }
     const decision = state.chainTips.seal(unsealed)
     if (ackEarly !== undefined) {

@@ -3,14 +3,14 @@
 import { reduceSampleReview } from '@shared/domain/review-state'
 import { maxKey, minKey, type DecisionRow, type ReviewRow, type WinnowDb } from '../database'
 
-/** A sample's decisions in log order. */
+/** A sample's decisions in this log's order (the review state reads them in canonical order: review-state.ts). */
 export async function listDecisionsForSample(
   db: WinnowDb,
   projectId: string,
   sampleId: string,
 ): Promise<DecisionRow[]> {
   const rows = await db.decisions.where('[projectId+sampleId]').equals([projectId, sampleId]).toArray()
-  // Log order, not id order: ids come from each annotator's clock, the log's order is what happened.
+  // Log order, for a history shown as it was written; reduceSampleReview puts them in canonical order.
   return rows.sort((a, b) => a.seq - b.seq)
 }
 

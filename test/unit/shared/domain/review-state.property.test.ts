@@ -37,6 +37,7 @@ type Entry = {
   id: string
   sampleId: string
   chain: string
+  annotator: string
   kind: DecisionKind
   candidateId: string | null
   text: string | null
@@ -53,8 +54,8 @@ function liveEntries(model: Model, sampleId: string): Entry[] {
   return model.entries.filter((e) => e.sampleId === sampleId && e.kind !== 'undo' && !e.undone)
 }
 
-function modelUndoTarget(model: Model, sampleId: string): string | null {
-  const live = liveEntries(model, sampleId)
+function modelUndoTarget(model: Model, sampleId: string, annotator: string): string | null {
+  const live = liveEntries(model, sampleId).filter((e) => e.annotator === annotator)
   return live.length === 0 ? null : live[live.length - 1]!.id
 }
 
@@ -131,7 +132,7 @@ function decisionFor(command: Command, sample: Sample, model: Model, real: Real)
       const ofSample = real.log.filter((d) => d.sampleId === sample.id)
       const undoes =
         target.pick === 'latest'
-          ? undoTarget(ofSample)
+          ? undoTarget(ofSample, command.annotator)
           : target.pick === 'next'
             ? decisionIdOf(n + 1)
             : model.entries[target.n % model.entries.length]!.id
@@ -147,13 +148,21 @@ function decisionFor(command: Command, sample: Sample, model: Model, real: Real)
 function recordInModel(model: Model, decision: UnsealedDecision): void {
   if (decision.kind === 'undo') {
     const target = model.entries.find((e) => e.id === decision.undoes)
-    if (target && target.sampleId === decision.sampleId && target.kind !== 'undo' && !target.undone)
+    // An undo cancels only its own annotator's decision.
+    if (
+      target &&
+      target.sampleId === decision.sampleId &&
+      target.annotator === decision.annotator &&
+      target.kind !== 'undo' &&
+      !target.undone
+    )
       target.undone = true
   }
   model.entries.push({
     id: decision.id,
     sampleId: decision.sampleId,
     chain: `${decision.projectId}/${decision.annotator}`,
+    annotator: decision.annotator,
     kind: decision.kind,
     candidateId: decision.candidateId,
     text: decision.kind === 'note' ? decision.note : decision.editedText,
@@ -169,16 +178,20 @@ class Act implements fc.Command<Model, Real> {
   check(model: Readonly<Model>): boolean {
     const { action } = this.command
     if (action.kind !== 'undo') return true
-    if (action.target.pick === 'latest') return modelUndoTarget(model, this.sampleOf(model).id) !== null
+    if (action.target.pick === 'latest')
+      return modelUndoTarget(model, this.sampleOf(model).id, this.command.annotator) !== null
     return action.target.pick === 'next' || model.entries.length > 0
   }
 
   run(model: Model, real: Real): void {
     const sample = this.sampleOf(model)
     if (this.command.action.kind === 'undo' && this.command.action.target.pick === 'latest')
-      expect(undoTarget(real.log.filter((d) => d.sampleId === sample.id))).toBe(
-        modelUndoTarget(model, sample.id),
-      )
+      expect(
+        undoTarget(
+          real.log.filter((d) => d.sampleId === sample.id),
+          this.command.annotator,
+        ),
+      ).toBe(modelUndoTarget(model, sample.id, this.command.annotator))
     const decision = decisionFor(this.command, sample, model, real)
     real.log.push(decisionRecord.parse(real.tips.next(decision)))
     recordInModel(model, decision)
@@ -186,7 +199,8 @@ class Act implements fc.Command<Model, Real> {
     for (const s of model.samples) {
       const ofSample = real.log.filter((d) => d.sampleId === s.id)
       expect(reduceSampleReview(ofSample)).toEqual(modelReview(model, s.id))
-      expect(undoTarget(ofSample)).toBe(modelUndoTarget(model, s.id))
+      for (const annotator of ['alice', 'bob'])
+        expect(undoTarget(ofSample, annotator)).toBe(modelUndoTarget(model, s.id, annotator))
     }
     const chains = new Set(model.entries.map((e) => e.chain)).size
     expect(verifyChains(real.log)).toEqual({ ok: true, decisions: model.entries.length, chains })
@@ -335,7 +349,7 @@ describe('review state, by example', () => {
       decisionCount: 0,
       lastDecisionAt: null,
     })
-    expect(undoTarget([])).toBeNull()
+    expect(undoTarget([], 'alice')).toBeNull()
   })
 
   it('restores the earlier choice when the later one is undone, and keeps flags across status changes', () => {
@@ -370,10 +384,31 @@ describe('review state, by example', () => {
       tips.next(skip),
     ]
     expect(reduceSampleReview(log)).toMatchObject({ status: 'skipped', active: [skipId], decisionCount: 6 })
-    expect(isUndoable(log, select!.id)).toBe(false)
-    expect(isUndoable(log, undo.id)).toBe(false)
-    expect(isUndoable(log, skipId)).toBe(true)
+    expect(isUndoable(log, select!.id, 'alice')).toBe(false)
+    expect(isUndoable(log, undo.id, 'alice')).toBe(false)
+    expect(isUndoable(log, skipId, 'alice')).toBe(true)
+    expect(isUndoable(log, skipId, 'bob')).toBe(false)
     expect(verifyChains(log)).toMatchObject({ ok: true })
+  })
+
+  it('reads decisions in canonical order (time, then id), whatever order they come in', () => {
+    const alice = sampleLog(['select', { candidateId: 'c1' }], ['flag'])
+    const bob = sampleLog(['reject-all', { annotator: 'bob' }], ['note', { annotator: 'bob' }])
+    const merged = [alice[0]!, bob[0]!, alice[1]!, bob[1]!]
+    const review = reduceSampleReview(merged)
+    expect(review).toMatchObject({ status: 'rejected', lastDecisionAt: bob[1]!.at })
+    expect(reduceSampleReview([...alice, ...bob])).toEqual(review)
+    expect(reduceSampleReview([...bob, ...alice])).toEqual(review)
+    expect(reduceSampleReview([...merged].reverse())).toEqual(review)
+  })
+
+  it("lets an undo cancel only its own annotator's decision", () => {
+    const [select] = sampleLog(['select', { candidateId: 'c2' }])
+    const byBob = sampleLog(['undo', { annotator: 'bob', undoes: select!.id }])[0]!
+    expect(reduceSampleReview([select!, byBob])).toMatchObject({ status: 'selected', active: [select!.id] })
+    expect(isUndoable([select!], select!.id, 'bob')).toBe(false)
+    expect(undoTarget([select!], 'bob')).toBeNull()
+    expect(undoTarget([select!], 'alice')).toBe(select!.id)
   })
 
   it('refuses decisions of two samples mixed together', () => {

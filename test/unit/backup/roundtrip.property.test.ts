@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
-import { ProjectRegistry } from '../../../src-main/services/projects/project-registry'
+import { ProjectRegistry, type TypedInput } from '../../../src-main/services/projects/project-registry'
 import { EventHub } from '../../../src-main/ipc/event-hub'
 import { writeBackup } from '../../../src-main/services/backup/backup-writer'
 import { restoreBackup } from '../../../src-main/services/backup/backup-restore'
@@ -165,43 +165,43 @@ afterAll(async () => {
   await cleanup(work)
 })
 
+const candidatesInput = (candidates: CandidateRecord[]): TypedInput => ({
+  kind: 'candidates.recorded',
+  data: { candidates },
+})
+
 async function makeProject(g: Generated): Promise<string> {
   // Not registry.create: that one always writes the default settings.
   const id = randomUUID()
   await mkdir(registry.folder(id), { recursive: true })
-  const finished = (batchId: string) =>
-    ({
-      kind: 'import.batchFinished',
-      data: {
-        batchId,
-        status: 'done',
-        counts: { read: 1, imported: 1, duplicates: 0, rejected: 0 },
-        errors: [{ line: 1, reason: batchId }],
-        errorsTruncated: false,
-        message: null,
-      },
-    }) as const
+  const finished = (batchId: string): TypedInput => ({
+    kind: 'import.batchFinished',
+    data: {
+      batchId,
+      status: 'done',
+      counts: { read: 1, imported: 1, duplicates: 0, rejected: 0 },
+      errors: [{ line: 1, reason: batchId }],
+      errorsTruncated: false,
+      message: null,
+    },
+  })
   const batchIds = [...new Set(g.samples.map((s) => s.batchId))]
   await registry.append(
     id,
     [
-      { kind: 'project.created', data: { name: 'original', settings: g.settings } } as const,
-      ...batchIds.map(
-        (batchId) =>
-          ({
-            kind: 'import.batchStarted',
-            data: { batchId, fileName: `${batchId}.jsonl`, sizeBytes: 1, spec: importSpec },
-          }) as const,
-      ),
-      ...g.samples.map(
-        (s) => ({ kind: 'samples.imported', data: { batchId: s.batchId, samples: [s] } }) as const,
-      ),
+      { kind: 'project.created', data: { name: 'original', settings: g.settings } },
+      ...batchIds.map((batchId): TypedInput => ({
+        kind: 'import.batchStarted',
+        data: { batchId, fileName: `${batchId}.jsonl`, sizeBytes: 1, spec: importSpec },
+      })),
+      ...g.samples.map((s): TypedInput => ({
+        kind: 'samples.imported',
+        data: { batchId: s.batchId, samples: [s] },
+      })),
       ...batchIds.map(finished),
-      ...(g.candidates.length
-        ? [{ kind: 'candidates.recorded', data: { candidates: g.candidates } } as const]
-        : []),
-      ...g.decisions.map((decision) => ({ kind: 'decision.recorded', data: { decision } }) as const),
-      ...g.datasets.map((snapshot) => ({ kind: 'dataset.exported', data: { snapshot } }) as const),
+      ...(g.candidates.length ? [candidatesInput(g.candidates)] : []),
+      ...g.decisions.map((decision): TypedInput => ({ kind: 'decision.recorded', data: { decision } })),
+      ...g.datasets.map((snapshot): TypedInput => ({ kind: 'dataset.exported', data: { snapshot } })),
     ],
     { urgent: true },
   )

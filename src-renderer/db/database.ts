@@ -59,6 +59,13 @@ export type DecisionRow = DecisionRecord & { seq: number }
 /** A sample's review state, derived from its decisions in the same transaction that stores them. */
 export type ReviewRow = SampleReview & { projectId: string; sampleId: string }
 
+/** How many of a project's samples have a review in this status; updated with the reviews themselves. */
+export interface ReviewTallyRow {
+  projectId: string
+  status: ReviewRow['status']
+  count: number
+}
+
 /** A frozen export as main recorded it (dataset.exported), keyed by the snapshot's id. */
 export type DatasetRow = DatasetSnapshot
 
@@ -88,6 +95,7 @@ export class WinnowDb extends Dexie {
   declare decisions: Table<DecisionRow, string>
   declare reviews: Table<ReviewRow, [string, string]>
   declare datasets: Table<DatasetRow, string>
+  declare reviewTallies: Table<ReviewTallyRow, [string, string]>
 
   constructor(name: string, factory: StoreFactory, withSchema: boolean) {
     // Strict everywhere: relaxed writes doubled Chromium's wipe rate here (RELIABILITY.md, R2).
@@ -117,6 +125,7 @@ const projectionTableNames = [
   'decisions',
   'reviews',
   'datasets',
+  'reviewTallies',
 ] as const
 
 export interface StoreFactory {

@@ -54,6 +54,7 @@ const projectionTables = (db: WinnowDb) => [
   db.candidates,
   db.decisions,
   db.reviews,
+  db.reviewTallies,
   db.datasets,
   db.sentinel,
 ]
@@ -85,7 +86,7 @@ async function applyEventsSplit(
   })
   if (stored.length === 0) return outcome
   await new Promise((done) => setTimeout(done, splitGapMs))
-  await db.transaction('rw', [db.decisions, db.reviews], () => deriveReviews(db, stored))
+  await db.transaction('rw', [db.decisions, db.reviews, db.reviewTallies], () => deriveReviews(db, stored))
   return outcome
 }
 
@@ -116,7 +117,7 @@ function tablesFor(db: WinnowDb, events: readonly LogEvent[]) {
         tables.add(db.candidates)
         break
       case 'decision.recorded':
-        tables.add(db.decisions).add(db.reviews)
+        tables.add(db.decisions).add(db.reviews).add(db.reviewTallies)
         break
       case 'dataset.exported':
         tables.add(db.datasets)

@@ -6,7 +6,15 @@ import { migration as candidates } from './002-candidates'
 import { migration as compactLogprobs } from './003-compact-logprobs'
 import { migration as decisions } from './004-decisions'
 import { migration as datasets } from './005-datasets'
+import { migration as reviewTallies } from './006-review-tallies'
 
-export const migrations: readonly Migration[] = [initial, candidates, compactLogprobs, decisions, datasets]
+export const migrations: readonly Migration[] = [
+  initial,
+  candidates,
+  compactLogprobs,
+  decisions,
+  datasets,
+  reviewTallies,
+]
 
 export const currentSchemaVersion = migrations.reduce((highest, step) => Math.max(highest, step.version), 0)

@@ -52,20 +52,60 @@ export async function deriveReviews(db: WinnowDb, decisions: DecisionRow[]): Pro
   if (decisions.length === 0) return
   const touched = new Map<string, { projectId: string; sampleId: string }>()
   for (const d of decisions) touched.set(`${d.projectId}\u0000${d.sampleId}`, d)
+  const keys = [...touched.values()].map(({ projectId, sampleId }): [string, string] => [projectId, sampleId])
+  const before = await db.reviews.bulkGet(keys)
   const reviews: ReviewRow[] = []
-  for (const { projectId, sampleId } of touched.values()) {
+  // Status counts move with the reviews, in this same transaction (reviewTallies, schema v6).
+  const delta = new Map<string, { projectId: string; status: ReviewRow['status']; by: number }>()
+  const move = (projectId: string, status: ReviewRow['status'], by: number): void => {
+    const key = `${projectId}\u0000${status}`
+    const entry = delta.get(key) ?? { projectId, status, by: 0 }
+    entry.by += by
+    delta.set(key, entry)
+  }
+  for (const [i, { projectId, sampleId }] of [...touched.values()].entries()) {
     const all = await listDecisionsForSample(db, projectId, sampleId)
-    reviews.push({
+    const review: ReviewRow = {
       ...reduceSampleReview(all.map(({ seq: _seq, ...decision }) => decision)),
       projectId,
       sampleId,
-    })
+    }
+    reviews.push(review)
+    const old = before[i]
+    if (old?.status === review.status) continue
+    if (old) move(projectId, old.status, -1)
+    move(projectId, review.status, +1)
   }
   await db.reviews.bulkPut(reviews)
+  const changes = [...delta.values()].filter(({ by }) => by !== 0)
+  if (changes.length === 0) return
+  const tallies = await db.reviewTallies.bulkGet(
+    changes.map(({ projectId, status }): [string, string] => [projectId, status]),
+  )
+  await db.reviewTallies.bulkPut(
+    changes.map(({ projectId, status, by }, i) => ({
+      projectId,
+      status,
+      count: (tallies[i]?.count ?? 0) + by,
+    })),
+  )
+}
+
+/** How many of the project's samples have a review in this status (kept by deriveReviews). */
+export async function tallyReviews(
+  db: WinnowDb,
+  projectId: string,
+  status: ReviewRow['status'],
+): Promise<number> {
+  return (await db.reviewTallies.get([projectId, status]))?.count ?? 0
 }
 
 /** Projection only (rebuild). */
 export async function deleteProjectDecisions(db: WinnowDb, projectId: string): Promise<void> {
   await db.decisions.where('[projectId+at]').between([projectId, minKey], [projectId, maxKey]).delete()
   await db.reviews.where('[projectId+status]').between([projectId, minKey], [projectId, maxKey]).delete()
+  await db.reviewTallies
+    .where('[projectId+status]')
+    .between([projectId, minKey], [projectId, maxKey])
+    .delete()
 }

@@ -3,7 +3,7 @@
 // backend where four or five separate ones cost as many.
 import type { CandidateRow, DecisionRow, ReviewRow, SampleRow, WinnowDb } from '../database'
 import { hasCandidateWithStatus, listCandidatesForSample } from './candidates.repo'
-import { countReviews, getReview, listDecisionsForSample } from './decisions.repo'
+import { getReview, listDecisionsForSample, tallyReviews } from './decisions.repo'
 import { countSamples, getSample, noSampleFilter } from './samples.repo'
 
 export interface ReviewItemRows {
@@ -40,12 +40,12 @@ export interface ReviewCountRows {
 }
 
 export function readReviewCountRows(db: WinnowDb, projectId: string): Promise<ReviewCountRows> {
-  return db.transaction('r', [db.samples, db.sentinel, db.reviews, db.candidates], async () => {
+  return db.transaction('r', [db.samples, db.sentinel, db.reviewTallies, db.candidates], async () => {
     const [samples, selected, edited, rejected, hasCompleteCandidate] = await Promise.all([
       countSamples(db, projectId, noSampleFilter),
-      countReviews(db, projectId, 'selected'),
-      countReviews(db, projectId, 'edited'),
-      countReviews(db, projectId, 'rejected'),
+      tallyReviews(db, projectId, 'selected'),
+      tallyReviews(db, projectId, 'edited'),
+      tallyReviews(db, projectId, 'rejected'),
       hasCandidateWithStatus(db, projectId, 'complete'),
     ])
     return { samples, selected, edited, rejected, hasCompleteCandidate }

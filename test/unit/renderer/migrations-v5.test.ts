@@ -1,5 +1,6 @@
-// Schema v5 (datasets): a store written by v4, with rows, opens under v5 with every row intact, gains the
-// datasets table and its index, and marks each project for a rebuild (v4 skipped dataset.exported).
+// Schemas v5 (datasets) and v6 (review tallies): a store written by v4, with rows, opens under the current
+// schema with every row intact, gains both tables and their indexes, and marks each project for a rebuild
+// (v4 skipped dataset.exported and kept no tallies).
 import 'fake-indexeddb/auto'
 import { randomUUID } from 'node:crypto'
 import Dexie from 'dexie'
@@ -27,9 +28,9 @@ async function writeStoreV4(name: string): Promise<void> {
   v4.close()
 }
 
-describe('schema v5: datasets', () => {
-  it('opens a v4 store with its rows, adds datasets, and marks every project to rebuild', async () => {
-    expect(currentSchemaVersion).toBe(5)
+describe('schemas v5 and v6: datasets and review tallies', () => {
+  it('opens a v4 store with its rows, adds datasets and tallies, and marks every project to rebuild', async () => {
+    expect(currentSchemaVersion).toBe(6)
     const name = `winnow-test-${randomUUID()}`
     await writeStoreV4(name)
     expect((await readRawSchema(indexedDB, name)).version).toBe(40)
@@ -37,18 +38,23 @@ describe('schema v5: datasets', () => {
 
     const store = await openDatabase(name)
     expect(store.isReadOnly).toBe(false)
-    expect(store.installedVersion).toBe(5)
+    expect(store.installedVersion).toBe(6)
     const { db } = store
     expect(await db.samples.toArray()).toEqual(v1Rows.samples)
     expect(await db.projects.toArray()).toEqual(v1Rows.projects)
     expect(await db.datasets.toArray()).toEqual([])
+    expect(await db.reviewTallies.toArray()).toEqual([])
     expect(await db.sentinel.toArray()).toEqual(
       v1Rows.sentinel.map((row) => ({ ...row, rebuildPending: 'schema-upgrade' })),
     )
     db.close()
 
     const schema = await readRawSchema(indexedDB, name)
-    expect(schema.version).toBe(50)
+    expect(schema.version).toBe(60)
+    expect(schema.stores['reviewTallies']).toEqual({
+      keyPath: ['projectId', 'status'],
+      indexes: {},
+    })
     expect(schema.stores['datasets']).toEqual({
       keyPath: 'id',
       indexes: { '[projectId+createdAt]': ['projectId', 'createdAt'] },

@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../../../src-renderer/db/database'
 import { applyEvents } from '../../../../src-renderer/db/projection'
-import { getReview } from '../../../../src-renderer/db/repos/decisions.repo'
+import { getReview, tallyReviews } from '../../../../src-renderer/db/repos/decisions.repo'
 import { FakeProjectLog } from '../../../fakes/fake-project-log'
 import type { DecisionKind, DecisionRecord, UnsealedDecision } from '@shared/domain/decision'
 import { decisionRecord, flagReasons } from '@shared/domain/decision'
@@ -325,6 +325,16 @@ describe('review state in the store', () => {
                 if (!hasDecisions) expect(stored).toBeUndefined()
                 else
                   expect(stored).toEqual({ ...modelReview(model, sample.id), projectId, sampleId: sample.id })
+              }
+              // The progress tallies, kept with the reviews, equal a count of the model's reviews by status.
+              for (const status of ['unreviewed', 'selected', 'edited', 'rejected', 'skipped'] as const) {
+                const expected = samples.filter(
+                  (s) =>
+                    s.projectId === projectId &&
+                    model.entries.some((e) => e.sampleId === s.id) &&
+                    modelReview(model, s.id).status === status,
+                ).length
+                expect(await tallyReviews(db, projectId, status)).toBe(expected)
               }
             }
           } finally {

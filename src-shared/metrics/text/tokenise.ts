@@ -38,8 +38,3 @@ export class Vocabulary {
     return tokens.map((t) => this.idOf(t))
   }
 }
-
-/** Texts as lists of token ids, tokenised with `tokenise` and one vocabulary. */
-export function encodeTexts(texts: readonly string[], vocabulary: Vocabulary): number[][] {
-  return texts.map((text) => vocabulary.encode(tokenise(text)))
-}

@@ -8,6 +8,11 @@ import globals from 'globals'
 import svelteConfig from './svelte.config.js'
 
 const nodeBuiltins = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'net'] }
+// Child processes (R11: no shell, whole-tree cancel) are started only by the trainer runner.
+const trainerProcessOwners = [
+  'src-main/services/training/trainer-process.ts',
+  'src-main/services/training/process-tree.ts',
+]
 const gateway = (name, owner) => ({
   name,
   message: `Only ${owner} imports ${name} (gateways own libraries).`,
@@ -97,6 +102,9 @@ export default tseslint.config(
               name: 'node-llama-cpp',
               message: 'Only src-main/engines/llamacpp/llamacpp-engine.ts imports node-llama-cpp',
             },
+            ...['child_process', 'node:child_process'].map((name) =>
+              gateway(name, trainerProcessOwners.join(' and ')),
+            ),
           ],
           patterns: [{ group: ['**/src-renderer/**'], message: 'Main never imports the renderer.' }],
         },
@@ -114,4 +122,5 @@ export default tseslint.config(
   },
   { files: ['src-main/engines/ollama/ollama-engine.ts'], rules: { 'no-restricted-imports': 'off' } },
   { files: ['src-main/engines/llamacpp/llamacpp-engine.ts'], rules: { 'no-restricted-imports': 'off' } },
+  { files: trainerProcessOwners, rules: { 'no-restricted-imports': 'off' } },
 )

@@ -19,6 +19,9 @@ const token = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_-]*)\}/g
 const isPlaceholderName = (name: string): name is PlaceholderName =>
   (placeholderNames as readonly string[]).includes(name)
 
+/** Makes literal text safe to put in a template (a path chosen in a dialog): every brace is doubled. */
+export const escapeTemplateText = (text: string): string => text.replace(/[{}]/g, (brace) => brace + brace)
+
 /** Renders `template` (program first, then its arguments); throws an `invalid-payload` AppFailure. */
 export function renderArgv(template: readonly string[], values: PlaceholderValues): RenderedArgv {
   if (template.length === 0) throw new AppFailure('invalid-payload', 'The trainer command is empty.')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderArgv } from '../../../../src-main/services/training/argv-template'
+import { escapeTemplateText, renderArgv } from '../../../../src-main/services/training/argv-template'
 
 const values = {
   dataset: '/data/my set/train.jsonl',
@@ -30,6 +30,11 @@ describe('renderArgv', () => {
   it('leaves other braces literal and reads doubled braces as escapes', () => {
     const { args } = renderArgv(['t', '{"lr": 1}', '{{dataset}}', '{ dataset }', '{}'], values)
     expect(args).toEqual(['{"lr": 1}', '{dataset}', '{ dataset }', '{}'])
+  })
+
+  it('renders escaped literal text back to itself', () => {
+    const literal = '${HOME} {dataset} {{x}} }{ {'
+    expect(renderArgv(['t', escapeTemplateText(literal)], values).args).toEqual([literal])
   })
 
   it('rejects an unknown placeholder, naming it, its argument and the known ones', () => {

@@ -176,7 +176,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'merge.agreement': ({ projectId }) => merges.agreement(projectId),
     'export.open': ({ projectId, folder, name }) => exports.open(projectId, folder, name),
     'export.write': ({ exportId, file, text }) => exports.write(exportId, file, text),
-    'export.finish': ({ exportId, snapshot, extraFiles }) => exports.finish(exportId, snapshot, extraFiles),
+    'export.finish': ({ exportId, snapshot, extraFiles, dropLines }) =>
+      exports.finish(exportId, snapshot, extraFiles, dropLines),
     'export.abort': ({ exportId }) => exports.abort(exportId),
     'backup.create': ({ projectId, folder }) => backups.create(projectId, folder),
     'backup.restore': ({ folder, name }) => backups.restore(folder, name),

@@ -5,16 +5,14 @@ import type { DatasetSnapshot, WrittenFile } from '@shared/domain/dataset-snapsh
 import { defaultFormatOptions, type FormatOptions, type PairPolicy } from '@shared/export/format-options'
 import { formatIds, type FormatId } from '@shared/export/formats'
 import { datasetSpec, defaultDatasetSpec, type DatasetSpec } from '@shared/export/selection/dataset-spec'
-import type { SelectionInput } from '@shared/export/selection/items'
-import { noProtectedSets } from '@shared/export/selection/probe-guard'
-import { selectDataset, type Selection } from '@shared/export/selection/select-dataset'
+import { noProtectedSets, type ProbeOffender } from '@shared/export/selection/probe-guard'
 import type { SelectionPreview } from '@shared/export/selection/preview'
 import type { WinnowDb } from '../db/database'
 import { listDatasets } from '../db/repos/datasets.repo'
-import { readExportInputs } from '../db/repos/export.repo'
 import { readReviewCountRows } from '../db/repos/review.repo'
 import { api as defaultApi } from '../lib/api'
-import { writeExport, type ExportApi, type WriteProgress } from './datasets/export-writer'
+import type { ExportApi, WriteProgress } from './datasets/export-writer'
+import { exportDataset, previewDataset } from './datasets/run-export'
 import { coalesced } from './review-progress'
 
 /** The form, as the fields hold it: numbers left empty are null ("no limit"). */
@@ -231,10 +229,50 @@ export class DatasetsState {
     if (this.isBusy) return
     this.#error = null
     this.#result = null
-    await this.#select()
+    const db = this.#db
+    const projectId = this.#projectId
+    const built = specOf(this.choices)
+    if (!built.ok) {
+      this.#error = built.error
+      return
+    }
+    if (db === null || projectId === null) return
+    this.#phase = 'reading'
+    this.#readCount = 0
+    this.#refusal = null
+    try {
+      const outcome = await previewDataset(
+        db,
+        projectId,
+        built.spec,
+        noProtectedSets,
+        (read) => (this.#readCount = read),
+      )
+      if (this.#projectId !== projectId) return
+      if (!outcome.ok) {
+        this.#refuse(outcome.offenders)
+        return
+      }
+      const { selection } = outcome
+      this.#previewView = {
+        preview: selection.preview,
+        drops: selection.dropped.map(({ reason, ids }) => ({ reason, count: ids.length })),
+        warnings: selection.warnings,
+        inputCount: outcome.inputCount,
+      }
+    } catch (error) {
+      if (this.#projectId === projectId)
+        this.#error = `Could not read the reviewed samples: ${errorText(error)} Try again once the project has synced.`
+    } finally {
+      this.#phase = 'idle'
+    }
   }
 
-  /** Selects again with the current choices (what is written is what they say now) and writes the files. */
+  /**
+   * Selects with the current choices (what is written is what they say now) and writes the files, in one pass
+   * over the store: rows stream out as samples are read, and what dedup and the mix policy drop at the end is
+   * left out when main closes the files.
+   */
   async export(): Promise<void> {
     if (this.isBusy) return
     this.#error = null
@@ -244,28 +282,39 @@ export class DatasetsState {
       this.#error = problem
       return
     }
+    const built = specOf(this.choices)
+    if (!built.ok) {
+      this.#error = built.error
+      return
+    }
+    const db = this.#db
     const projectId = this.#projectId
-    const selected = await this.#select()
-    if (selected === null || projectId === null) return
-    const { inputs, selection, spec, formatOptions } = selected
+    if (db === null || projectId === null) return
     this.#phase = 'exporting'
-    this.#progress = { files: 0, totalFiles: (this.selectedFormats.length + 1) * 2, rows: 0 }
+    this.#refusal = null
+    this.#previewView = null
+    this.#progress = { read: 0, total: 0, rows: 0, stage: 'writing' }
     try {
-      const { snapshot, folder } = await writeExport(
+      const outcome = await exportDataset(
+        db,
         this.#api,
         projectId,
-        inputs,
-        selection,
         {
           name: this.choices.name.trim(),
           folder: this.choices.folder.trim(),
           formats: this.selectedFormats,
-          spec,
-          formatOptions,
+          spec: built.spec,
+          formatOptions: built.formatOptions,
+          protectedSets: noProtectedSets,
         },
         (progress) => (this.#progress = progress),
       )
       if (this.#projectId !== projectId) return
+      if (!outcome.ok) {
+        this.#refuse(outcome.offenders)
+        return
+      }
+      const { snapshot, folder } = outcome
       this.#result = {
         name: snapshot.name,
         folder,
@@ -280,6 +329,7 @@ export class DatasetsState {
           'Check that the folder exists and Winnow may write to it, then export again.'
     } finally {
       this.#phase = 'idle'
+      this.#progress = null
     }
   }
 
@@ -291,52 +341,13 @@ export class DatasetsState {
     return null
   }
 
-  async #select(): Promise<{
-    inputs: { inputs: SelectionInput[]; logSeq: number }
-    selection: Selection
-    spec: DatasetSpec
-    formatOptions: FormatOptions
-  } | null> {
-    const db = this.#db
-    const projectId = this.#projectId
-    if (db === null || projectId === null) return null
-    const built = specOf(this.choices)
-    if (!built.ok) {
-      this.#error = built.error
-      return null
-    }
-    this.#phase = 'reading'
-    this.#readCount = 0
-    this.#refusal = null
-    try {
-      const inputs = await readExportInputs(db, projectId, (read) => (this.#readCount = read))
-      if (this.#projectId !== projectId) return null
-      const outcome = selectDataset(inputs.inputs, built.spec, noProtectedSets)
-      if (!outcome.ok) {
-        const samples = outcome.error.offenders
-          .map((o) => o.sampleId)
-          .filter((id, index, all) => all.indexOf(id) === index)
-        this.#previewView = null
-        this.#refusal =
-          `${samples.length} sample(s) in this selection belong to probe or reference sets ` +
-          `(${samples.slice(0, 5).join(', ')}${samples.length > 5 ? ', …' : ''}), and those must never ` +
-          'be trained on. Narrow the filter to leave them out.'
-        return null
-      }
-      const { selection } = outcome
-      this.#previewView = {
-        preview: selection.preview,
-        drops: selection.dropped.map(({ reason, ids }) => ({ reason, count: ids.length })),
-        warnings: selection.warnings,
-        inputCount: inputs.inputs.length,
-      }
-      return { inputs, selection, spec: built.spec, formatOptions: built.formatOptions }
-    } catch (error) {
-      this.#error = `Could not read the reviewed samples: ${errorText(error)} Try again once the project has synced.`
-      return null
-    } finally {
-      this.#phase = 'idle'
-    }
+  #refuse(offenders: readonly ProbeOffender[]): void {
+    const samples = offenders.map((o) => o.sampleId).filter((id, index, all) => all.indexOf(id) === index)
+    this.#previewView = null
+    this.#refusal =
+      `${samples.length} sample(s) in this selection belong to probe or reference sets ` +
+      `(${samples.slice(0, 5).join(', ')}${samples.length > 5 ? ', …' : ''}), and those must never ` +
+      'be trained on. Narrow the filter to leave them out.'
   }
 
   async #readStore(): Promise<void> {

@@ -223,6 +223,14 @@ export const contract = {
         extraFiles: z
           .record(exportFile, z.string().max(4 * 1024 * 1024))
           .refine((files) => Object.keys(files).length <= 16, 'at most 16 extra files'),
+        /**
+         * Rows the selection dropped after they were streamed out, per written file: base64 of ascending
+         * little-endian 32-bit line numbers (0-based). Those lines are left out when the file is closed.
+         */
+        dropLines: z
+          .record(exportFile, z.string().max(64 * 1024 * 1024))
+          .refine((files) => Object.keys(files).length <= 256, 'at most 256 files')
+          .optional(),
       })
       .strict(),
     reply: z.object({ snapshot: datasetSnapshot, manifest: writtenFile }),

@@ -22,6 +22,11 @@ export interface FileSink {
   write(text: string | Uint8Array): Promise<void>
   /** fsync, rename into place, fsync the folder; resolves with the file's size, line count and hash. */
   close(): Promise<WrittenFile>
+  /**
+   * Like close, without the given lines (0-based, ascending): the file is copied without them into a new
+   * temporary file, which is then closed the same way. Resolves null when no line is left: no file at all.
+   */
+  closeWithout(dropLines: Uint32Array): Promise<WrittenFile | null>
   /** Drops the temporary file (on cancel or failure); the final name is never created. */
   abort(): Promise<void>
 }
@@ -73,10 +78,7 @@ export class DatasetFolder {
     const { path, rel } = this.resolveInside(relativePath)
     const folder = resolve(path, '..')
     await mkdir(folder, { recursive: true })
-    const temp = join(folder, `.${randomBytes(6).toString('hex')}.partial`)
-    // 'wx': a fresh temporary file, never one that was already there.
-    const handle = await open(temp, 'wx')
-    return new StreamingFile(handle, temp, path, rel, folder)
+    return StreamingFile.create(path, rel, folder)
   }
 
   /** A small file written whole and atomically (the manifest, a dataset card, dataset_info.json). */
@@ -96,6 +98,13 @@ export class DatasetFolder {
 }
 
 class StreamingFile implements FileSink {
+  static async create(path: string, rel: string, folder: string): Promise<StreamingFile> {
+    const temp = join(folder, `.${randomBytes(6).toString('hex')}.partial`)
+    // 'wx+': a fresh temporary file, never one that was already there; readable, for closeWithout.
+    const handle = await open(temp, 'wx+')
+    return new StreamingFile(handle, temp, path, rel, folder)
+  }
+
   private readonly hash: Hash = createHash('sha256')
   private buffered: Buffer[] = []
   private bufferedBytes = 0
@@ -140,6 +149,25 @@ class StreamingFile implements FileSink {
     return { path: this.rel, bytes: this.bytes, lines: this.lines, sha256: this.hash.digest('hex') }
   }
 
+  async closeWithout(dropLines: Uint32Array): Promise<WrittenFile | null> {
+    if (dropLines.length === 0) return this.close()
+    if (this.isDone) throw new Error(`${this.rel} is already closed`)
+    this.isDone = true
+    const copy = await StreamingFile.create(this.path, this.rel, this.folder)
+    try {
+      await this.flush()
+      await copyLinesWithout(this.handle, this.bytes, dropLines, copy)
+      await this.handle.close()
+      await rm(this.temp, { force: true })
+      return copy.lines === 0 ? (await copy.abort(), null) : await copy.close()
+    } catch (error) {
+      await this.handle.close().catch(() => undefined)
+      await rm(this.temp, { force: true })
+      await copy.abort()
+      throw error
+    }
+  }
+
   async abort(): Promise<void> {
     this.isDone = true
     await this.handle.close().catch(() => undefined)
@@ -156,6 +184,49 @@ class StreamingFile implements FileSink {
       offset += bytesWritten
     }
   }
+}
+
+const COPY_CHUNK = 4 * 1024 * 1024
+
+/** Streams `bytes` bytes of `source` into `target` in file order, leaving out the listed lines. */
+async function copyLinesWithout(
+  source: FileHandle,
+  bytes: number,
+  dropLines: Uint32Array,
+  target: FileSink,
+): Promise<void> {
+  const chunk = Buffer.allocUnsafe(COPY_CHUNK)
+  let line = 0
+  let nextDrop = 0
+  let carry: Buffer[] = [] // the start of a line that runs past the chunk read so far
+  for (let position = 0; position < bytes;) {
+    const { bytesRead } = await source.read(chunk, 0, Math.min(COPY_CHUNK, bytes - position), position)
+    if (bytesRead === 0) throw new Error('the export file ended early while leaving out dropped rows')
+    position += bytesRead
+    const data = chunk.subarray(0, bytesRead)
+    let keepFrom = 0 // start of the run of kept bytes in this chunk
+    let lineStart = 0
+    for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) {
+      const isDropped = nextDrop < dropLines.length && dropLines[nextDrop] === line
+      if (isDropped) {
+        if (lineStart > keepFrom) await target.write(data.subarray(keepFrom, lineStart))
+        carry = [] // a dropped line that began in an earlier chunk goes with its start
+        keepFrom = at + 1
+        nextDrop++
+      } else if (carry.length > 0) {
+        // The first line of this chunk began earlier and is kept: its start goes out before the run.
+        for (const piece of carry) await target.write(piece)
+        carry = []
+      }
+      line++
+      lineStart = at + 1
+    }
+    // Lines before lineStart are settled; the kept run [keepFrom, lineStart) goes out now, the unfinished
+    // line [lineStart, end) waits until its newline says whether it is dropped.
+    if (lineStart > keepFrom) await target.write(data.subarray(keepFrom, lineStart))
+    if (lineStart < data.length) carry.push(Buffer.from(data.subarray(lineStart)))
+  }
+  for (const piece of carry) await target.write(piece)
 }
 
 function countNewlines(bytes: Uint8Array): number {

@@ -78,10 +78,21 @@ export class ExportService {
     exportId: string,
     draft: SnapshotDraft,
     extraFiles: Record<string, string>,
+    dropLines: Record<string, string> = {},
   ): Promise<{ snapshot: DatasetSnapshot; manifest: WrittenFile }> {
     return this.#serial(exportId, async (open) => {
+      for (const file of Object.keys(dropLines))
+        if (!open.files.has(file))
+          throw new AppFailure(
+            'invalid-payload',
+            `Rows were dropped from ${file}, which this export never wrote.`,
+          )
       const files: WrittenFile[] = []
-      for (const sink of open.files.values()) files.push(await sink.close())
+      for (const [path, sink] of open.files) {
+        const drops = dropLines[path]
+        const written = drops === undefined ? await sink.close() : await sink.closeWithout(lineNumbers(drops))
+        if (written !== null) files.push(written)
+      }
       open.files.clear()
       for (const [path, content] of Object.entries(extraFiles))
         files.push(await open.folder.writeWhole(path, content))
@@ -146,6 +157,20 @@ export class ExportService {
     if (open) clearTimeout(open.idleTimer)
     this.#open.delete(exportId)
   }
+}
+
+/** Base64 of little-endian 32-bit line numbers, strictly ascending (the renderer's drop list for a file). */
+function lineNumbers(base64: string): Uint32Array {
+  const bytes = Buffer.from(base64, 'base64')
+  if (bytes.length % 4 !== 0)
+    throw new AppFailure('invalid-payload', 'A drop list must hold whole 32-bit numbers.')
+  const lines = new Uint32Array(bytes.length / 4)
+  for (let i = 0; i < lines.length; i++) {
+    lines[i] = bytes.readUInt32LE(i * 4)
+    if (i > 0 && lines[i]! <= lines[i - 1]!)
+      throw new AppFailure('invalid-payload', 'A drop list must be in ascending order without repeats.')
+  }
+  return lines
 }
 
 /** Equal splits and equal file hashes give equal content hashes, whatever the folder or the time. */

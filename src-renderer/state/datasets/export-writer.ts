@@ -1,17 +1,20 @@
-// Writes a selected dataset through main: each chosen format's rows per split as JSONL
-// (`<format>/<split>.jsonl`), the human originals kept by the mix policy (`human-originals/<split>.jsonl`,
-// one `{"text"}` row each), LLaMA-Factory's dataset_info.json, then finish: main closes the files, writes the
-// manifest with their hashes and records the frozen snapshot. Lines go in chunks of about 1 MiB, each write
-// awaited (backpressure); any failure abandons the export so no half dataset carries a manifest.
+// Writes a dataset in one pass over the store: each record is selected (streaming selection) and its rows
+// sent to main at once, in the project's sample order — each chosen format's rows per split as JSONL
+// (`<format>/<split>.jsonl`) and the human originals kept by accumulate (`human-originals/<split>.jsonl`,
+// one `{"text"}` row each). Nothing holds the whole dataset: lines go in chunks of about 1 MiB per file,
+// each write awaited (backpressure), and each line's item is remembered as a number. Dedup and the mix policy
+// can only decide once everything is seen, so finish() names, per file, the lines of the items they dropped
+// and main leaves those out when it closes the file. Then LLaMA-Factory's dataset_info.json and the manifest.
+// Any failure abandons the export so no half dataset carries a manifest.
 import type { Api } from '@shared/ipc/contract'
 import type { DatasetSnapshot, SnapshotDraft } from '@shared/domain/dataset-snapshot'
-import type { ExportRecord } from '@shared/export/export-record'
 import { exportFormats, toJsonLine, type FormatId } from '@shared/export/formats'
 import type { FormatOptions } from '@shared/export/format-options'
 import { llamaFactoryEntry, type LlamaFactoryEntry } from '@shared/export/formats/llama-factory'
 import type { DatasetSpec } from '@shared/export/selection/dataset-spec'
 import type { SelectionInput, SelectionItem } from '@shared/export/selection/items'
-import type { Selection } from '@shared/export/selection/select-dataset'
+import type { ProbeOffender, ProtectedSets } from '@shared/export/selection/probe-guard'
+import { SelectionStream, type Selection } from '@shared/export/selection/selection-stream'
 
 export type ExportApi = Pick<Api, 'export.open' | 'export.write' | 'export.finish' | 'export.abort'>
 
@@ -22,93 +25,102 @@ export interface ExportChoices {
   formats: FormatId[]
   spec: DatasetSpec
   formatOptions: FormatOptions
+  protectedSets: ProtectedSets
+}
+
+/** Where the records come from: pages in the project's order, and the log position they reflect. */
+export interface ExportSource {
+  logSeq: number
+  /** Samples the scan will visit, for the progress bar. */
+  total: number
+  scan(visit: (page: readonly SelectionInput[]) => Promise<void>): Promise<void>
 }
 
 export interface WriteProgress {
-  /** Files finished of the files planned (formats × splits, plus the human originals). */
-  files: number
-  totalFiles: number
+  /** Samples read from the store so far, of `total`. */
+  read: number
+  total: number
+  /** Rows streamed out so far (before the selection's final drops). */
   rows: number
+  /** 'closing' once every sample is read: the files are being finished and hashed. */
+  stage: 'writing' | 'closing'
 }
 
+export type WriteOutcome =
+  | { ok: true; snapshot: DatasetSnapshot; folder: string; selection: Selection; inputCount: number }
+  | { ok: false; offenders: ProbeOffender[] }
+
 const CHUNK_CHARS = 1024 * 1024
-const splits = ['train', 'test'] as const
 
 export async function writeExport(
   api: ExportApi,
   projectId: string,
-  inputs: { inputs: SelectionInput[]; logSeq: number },
-  selection: Selection,
+  source: ExportSource,
   choices: ExportChoices,
   onProgress: (progress: WriteProgress) => void = () => undefined,
-): Promise<{ snapshot: DatasetSnapshot; folder: string }> {
-  const records = new Map(inputs.inputs.map(({ record }) => [record.sampleId, record]))
+): Promise<WriteOutcome> {
   const opened = await api['export.open']({ projectId, folder: choices.folder, name: choices.name })
   const { exportId } = opened
   try {
+    const stream = new SelectionStream(choices.spec, choices.protectedSets)
+    const files = new ExportFiles(api, exportId)
+    const progress: WriteProgress = { read: 0, total: source.total, rows: 0, stage: 'writing' }
+    await source.scan(async (page) => {
+      for (const input of page) {
+        for (const { item, split } of stream.add(input)) {
+          const ordinal = files.itemOrdinal(item.id)
+          if (item.kind === 'human-original') {
+            await files.line(`human-originals/${split}.jsonl`, toJsonLine({ text: item.text }), ordinal)
+            continue
+          }
+          for (const formatId of choices.formats)
+            for (const row of exportFormats[formatId].formatter(input.record, choices.formatOptions))
+              await files.line(`${formatId}/${split}.jsonl`, toJsonLine(row), ordinal)
+        }
+      }
+      progress.read += page.length
+      progress.rows = files.lineCount
+      onProgress({ ...progress })
+    })
+    const outcome = stream.finish()
+    if (!outcome.ok) {
+      await api['export.abort']({ exportId })
+      return { ok: false, offenders: outcome.error.offenders }
+    }
+    const { selection } = outcome
+    onProgress({ ...progress, stage: 'closing' })
+    await files.flushAll()
+    const kept = new Set<string>()
+    for (const item of selection.train) kept.add(item.id)
+    for (const item of selection.test) kept.add(item.id)
+    const { dropLines, rowsPerFile } = files.dropsFor(kept)
+
     const rowCounts: Record<string, number> = {}
     const llamaFactory: Record<string, LlamaFactoryEntry> = {}
-    const totalFiles = (choices.formats.length + 1) * splits.length
-    const progress: WriteProgress = { files: 0, totalFiles, rows: 0 }
-    const write = chunkedWriter(api, exportId)
-    for (const split of splits) {
-      const items = selection[split]
-      const accepted = recordsOf(items, 'accepted', records)
-      for (const formatId of choices.formats) {
+    for (const split of ['train', 'test'] as const) {
+      for (const formatId of [...choices.formats, 'human-originals'] as const) {
         const file = `${formatId}/${split}.jsonl`
-        const { formatter } = exportFormats[formatId]
-        let rows = 0
-        for (const record of accepted) {
-          for (const row of formatter(record, choices.formatOptions)) {
-            await write.line(file, toJsonLine(row))
-            rows += 1
-          }
-        }
-        await write.flush(file)
+        const rows = rowsPerFile.get(file) ?? 0
         rowCounts[formatId] = (rowCounts[formatId] ?? 0) + rows
-        const entry = rows > 0 ? llamaFactoryEntry(formatId, file, choices.formatOptions) : null
+        if (formatId === 'human-originals' || rows === 0) continue
+        const entry = llamaFactoryEntry(formatId, file, choices.formatOptions)
         if (entry) llamaFactory[`${choices.name}_${formatId}_${split}`] = entry
-        progress.rows += rows
-        progress.files += 1
-        onProgress({ ...progress })
       }
-      // Real data retained ("accumulate"): the human originals the policy kept, as plain text rows.
-      const humans = items.filter((item) => item.kind === 'human-original')
-      const file = `human-originals/${split}.jsonl`
-      for (const item of humans) await write.line(file, toJsonLine({ text: item.text }))
-      await write.flush(file)
-      rowCounts['human-originals'] = (rowCounts['human-originals'] ?? 0) + humans.length
-      progress.rows += humans.length
-      progress.files += 1
-      onProgress({ ...progress })
     }
     const extraFiles: Record<string, string> = {}
     if (Object.keys(llamaFactory).length > 0)
       extraFiles['dataset_info.json'] = `${JSON.stringify(llamaFactory, null, 2)}\n`
     const { snapshot } = await api['export.finish']({
       exportId,
-      snapshot: draftOf(selection, choices, inputs.logSeq, rowCounts),
+      snapshot: draftOf(selection, choices, source.logSeq, rowCounts),
       extraFiles,
+      ...(Object.keys(dropLines).length > 0 ? { dropLines } : {}),
     })
-    return { snapshot, folder: opened.folder }
+    return { ok: true, snapshot, folder: opened.folder, selection, inputCount: progress.read }
   } catch (error) {
     await api['export.abort']({ exportId }).catch(() => undefined)
     throw error
   }
-}
-
-/** The records behind the items of one kind, once each, in the items' order. */
-function recordsOf(
-  items: readonly SelectionItem[],
-  kind: SelectionItem['kind'],
-  records: ReadonlyMap<string, ExportRecord>,
-): ExportRecord[] {
-  const out: ExportRecord[] = []
-  for (const item of items) {
-    const record = item.kind === kind ? records.get(item.sampleId) : undefined
-    if (record) out.push(record)
-  }
-  return out
 }
 
 function draftOf(
@@ -137,27 +149,89 @@ function draftOf(
   }
 }
 
-/** Buffers each file's lines and sends about 1 MiB per call; one file at a time, in order. */
-function chunkedWriter(api: ExportApi, exportId: string) {
-  let buffer = ''
-  let bufferFile: string | null = null
-  const send = async (): Promise<void> => {
-    if (bufferFile === null || buffer === '') return
-    const text = buffer
-    buffer = ''
-    await api['export.write']({ exportId, file: bufferFile, text })
+/**
+ * The export's open files: about 1 MiB of lines buffered per file, sent in order, and for each line the
+ * number of the item it came from (4 bytes a line), so the lines of dropped items can be named at the end.
+ */
+class ExportFiles {
+  readonly #buffers = new Map<string, string>()
+  readonly #lineItems = new Map<string, GrowingInts>()
+  readonly #itemIds: string[] = []
+  #lines = 0
+
+  constructor(
+    private readonly api: ExportApi,
+    private readonly exportId: string,
+  ) {}
+
+  get lineCount(): number {
+    return this.#lines
   }
-  return {
-    async line(file: string, line: string): Promise<void> {
-      if (bufferFile !== file) {
-        await send()
-        bufferFile = file
-      }
-      buffer += line
-      if (buffer.length >= CHUNK_CHARS) await send()
-    },
-    async flush(file: string): Promise<void> {
-      if (bufferFile === file) await send()
-    },
+
+  itemOrdinal(itemId: string): number {
+    return this.#itemIds.push(itemId) - 1
   }
+
+  async line(file: string, text: string, ordinal: number): Promise<void> {
+    let items = this.#lineItems.get(file)
+    if (items === undefined) this.#lineItems.set(file, (items = new GrowingInts()))
+    items.push(ordinal)
+    this.#lines += 1
+    const buffer = (this.#buffers.get(file) ?? '') + text
+    if (buffer.length < CHUNK_CHARS) this.#buffers.set(file, buffer)
+    else await this.#send(file, buffer)
+  }
+
+  async flushAll(): Promise<void> {
+    for (const [file, buffer] of this.#buffers) if (buffer !== '') await this.#send(file, buffer)
+  }
+
+  /** Per file, the base64 drop list of the lines whose item is not kept, and the rows that remain. */
+  dropsFor(kept: ReadonlySet<string>): {
+    dropLines: Record<string, string>
+    rowsPerFile: Map<string, number>
+  } {
+    const dropLines: Record<string, string> = {}
+    const rowsPerFile = new Map<string, number>()
+    for (const [file, items] of this.#lineItems) {
+      const dropped: number[] = []
+      for (let line = 0; line < items.length; line++)
+        if (!kept.has(this.#itemIds[items.at(line)]!)) dropped.push(line)
+      rowsPerFile.set(file, items.length - dropped.length)
+      if (dropped.length > 0) dropLines[file] = base64Of(Uint32Array.from(dropped))
+    }
+    return { dropLines, rowsPerFile }
+  }
+
+  async #send(file: string, text: string): Promise<void> {
+    this.#buffers.set(file, '')
+    await this.api['export.write']({ exportId: this.exportId, file, text })
+  }
+}
+
+class GrowingInts {
+  #values = new Int32Array(1024)
+  length = 0
+  push(value: number): void {
+    if (this.length === this.#values.length) {
+      const grown = new Int32Array(this.#values.length * 2)
+      grown.set(this.#values)
+      this.#values = grown
+    }
+    this.#values[this.length++] = value
+  }
+  at(index: number): number {
+    return this.#values[index]!
+  }
+}
+
+/** Little-endian 32-bit numbers as base64 (every platform Winnow runs on is little-endian, as is the wire). */
+function base64Of(values: Uint32Array): string {
+  const view = new DataView(new ArrayBuffer(values.length * 4))
+  for (let i = 0; i < values.length; i++) view.setUint32(i * 4, values[i]!, true)
+  const bytes = new Uint8Array(view.buffer)
+  let binary = ''
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(binary)
 }

@@ -2,13 +2,15 @@
 // priority order (humans, shallower, then id) and the first of each cluster is kept, so the result does not
 // depend on input order and a synthetic copy never displaces a human original. With `protectHumans`
 // ("accumulate") human originals are never dropped as near-duplicates; only an exact copy of another goes.
+// Works from each item's fingerprint (fingerprint.ts), computed here when the item does not carry one.
 import type { DedupSpec } from './dataset-spec'
+import { fingerprintOf, type ItemFingerprint } from './fingerprint'
 import type { SelectionItem } from './items'
 import { compareItems } from './items'
-import { bandKeys, bandsFor, estimatedJaccard, shingleHashes, signature } from './minhash'
+import { bandsFor } from './minhash'
+import { findNearDuplicates } from './near-dup'
 
-/** NFC, whitespace runs collapsed to one space, trimmed. */
-export const normaliseText = (text: string): string => text.normalize('NFC').replace(/\s+/gu, ' ').trim()
+export { normaliseText } from './fingerprint'
 
 export type Duplicate = { itemId: string; keptId: string; kind: 'exact' | 'near'; similarity: number }
 export type DedupResult = { kept: SelectionItem[]; duplicates: Duplicate[] }
@@ -19,59 +21,45 @@ export function dedupItems(
   seed: number,
   protectHumans: boolean,
 ): DedupResult {
+  const near = spec.nearDuplicate
+  const fingerprint = (item: SelectionItem): ItemFingerprint =>
+    item.fingerprint !== undefined && (near === null || item.fingerprint.signature !== null)
+      ? item.fingerprint
+      : fingerprintOf(item.text, near, seed)
   const ordered = [...items].sort(compareItems)
   const duplicates: Duplicate[] = []
   let kept: SelectionItem[] = ordered
   if (spec.exact) {
-    const firstByText = new Map<string, string>()
+    const firstByKey = new Map<number, string>()
     kept = []
     for (const item of ordered) {
-      const key = normaliseText(item.text)
-      const first = firstByText.get(key)
+      const key = fingerprint(item).exact
+      const first = firstByKey.get(key)
       if (first === undefined) {
-        firstByText.set(key, item.id)
+        firstByKey.set(key, item.id)
         kept.push(item)
       } else duplicates.push({ itemId: item.id, keptId: first, kind: 'exact', similarity: 1 })
     }
   }
-  const near = spec.nearDuplicate
   if (near === null) return { kept, duplicates }
 
   const { bands, rows } = bandsFor(near.numPerm, near.threshold)
-  const buckets = new Map<string, number[]>()
-  const survivors: { item: SelectionItem; sig: Uint32Array }[] = []
-  for (const item of kept) {
-    const sig = signature(shingleHashes(normaliseText(item.text), near.shingle, seed), near.numPerm, seed)
-    const keys = bandKeys(sig, bands, rows)
-    const isProtected = protectHumans && item.origin === 'human'
-    let match: { keptId: string; similarity: number } | null = null
-    if (!isProtected) {
-      const seen = new Set<number>()
-      for (const key of keys) for (const index of buckets.get(key) ?? []) seen.add(index)
-      // Lowest index first: the match is the earliest kept item, whatever the bucket order.
-      for (const index of [...seen].sort((a, b) => a - b)) {
-        const other = survivors[index]
-        const similarity = other === undefined ? 0 : estimatedJaccard(sig, other.sig)
-        if (other !== undefined && similarity >= near.threshold) {
-          match = { keptId: other.item.id, similarity }
-          break
-        }
-      }
-    }
-    if (match !== null) {
-      duplicates.push({ itemId: item.id, kind: 'near', ...match })
-      continue
-    }
-    const index = survivors.push({ item, sig }) - 1
-    for (const key of keys) {
-      const bucket = buckets.get(key)
-      if (bucket === undefined) buckets.set(key, [index])
-      else bucket.push(index)
-    }
+  const signatures = kept.map((item) => fingerprint(item).signature!)
+  const matches = findNearDuplicates(
+    signatures,
+    bands,
+    rows,
+    near.threshold,
+    (rank) => protectHumans && kept[rank]!.origin === 'human',
+  )
+  const dropped = new Set<number>()
+  for (const { rank, keptRank, similarity } of matches) {
+    dropped.add(rank)
+    duplicates.push({ itemId: kept[rank]!.id, keptId: kept[keptRank]!.id, kind: 'near', similarity })
   }
   // An exact duplicate names the first of its text, which may itself have gone as a near-duplicate since:
   // point it at the item that stayed.
   const nearOf = new Map(duplicates.filter((d) => d.kind === 'near').map((d) => [d.itemId, d.keptId]))
   const resolved = duplicates.map((d) => ({ ...d, keptId: nearOf.get(d.keptId) ?? d.keptId }))
-  return { kept: survivors.map((s) => s.item), duplicates: resolved }
+  return { kept: kept.filter((_, rank) => !dropped.has(rank)), duplicates: resolved }
 }

@@ -90,6 +90,33 @@ describe('DatasetFolder', () => {
     expect(await readdir(join(folder.dir, 'data'))).toEqual(['train.jsonl']) // no temporary file left
   })
 
+  it('closes a file without the dropped lines, whatever chunk boundary they straddle', async () => {
+    const folder = await DatasetFolder.create(parent, 'set')
+    // Lines from 1 byte to over 5 MiB (past the 4 MiB copy chunk), multi-byte characters at the edges.
+    const sizes = [1, 10, 3 * 1024 * 1024, 7, 5 * 1024 * 1024 + 3, 2, 4 * 1024 * 1024 - 1, 1, 4, 600_000, 9]
+    const lines = sizes.map((size, i) => `${i}${'é𝕏'.repeat(Math.ceil(size / 6)).slice(0, size)}\n`)
+    const sink = await folder.openFile('big.jsonl')
+    for (const line of lines) await sink.write(line)
+    const drop = [0, 2, 3, 6, 10]
+    const written = await sink.closeWithout(Uint32Array.from(drop))
+    // Compared as bytes: a line cut inside a surrogate pair is written as U+FFFD on both sides.
+    const expected = Buffer.from(lines.filter((_, i) => !drop.includes(i)).join(''), 'utf8')
+    const onDisk = await readFile(join(folder.dir, 'big.jsonl'))
+    expect(onDisk.equals(expected)).toBe(true)
+    expect(written).toEqual({
+      path: 'big.jsonl',
+      bytes: onDisk.length,
+      lines: lines.length - drop.length,
+      sha256: createHash('sha256').update(onDisk).digest('hex'),
+    })
+    expect(await readdir(folder.dir)).toEqual(['big.jsonl'])
+
+    const all = await folder.openFile('gone.jsonl')
+    await all.write('{"a":1}\n{"b":2}\n')
+    expect(await all.closeWithout(Uint32Array.from([0, 1]))).toBeNull()
+    expect(await readdir(folder.dir)).toEqual(['big.jsonl'])
+  })
+
   it('leaves nothing behind when a file is abandoned', async () => {
     const folder = await DatasetFolder.create(parent, 'set')
     const sink = await folder.openFile('train.jsonl')

@@ -177,6 +177,21 @@ describe.runIf(isPosix)('cancel ends the whole tree', () => {
   })
 })
 
+describe('log capture', () => {
+  it('keeps the last bytes of a loud trainer and counts what it dropped', async () => {
+    const script = `for (let i = 0; i < 1024; i++) process.stdout.write('x'.repeat(1023) + '\\n'); process.stdout.write('END')`
+    const exit = await startTrainer({
+      file: process.execPath,
+      args: ['-e', script],
+      logCapacityBytes: 64 * 1024,
+    }).exited
+    expect(exit.stdout.totalBytes).toBe(1024 * 1024 + 3)
+    expect(exit.stdout.droppedBytes).toBe(1024 * 1024 + 3 - 64 * 1024)
+    expect(exit.stdout.text).toHaveLength(64 * 1024)
+    expect(exit.stdout.text.endsWith('x\nEND')).toBe(true)
+  })
+})
+
 describe('progress', () => {
   it('delivers protocol lines in order, across split writes, next to the plain log', async () => {
     const progress: TrainerProgress[] = []

@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises'
 
 export const defaultGraceMs = 3_000
 const pollMs = 100
+const killWaitMs = 1_000
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -58,6 +59,11 @@ export async function terminateGroup(
     await sleep(pollMs)
   }
   signalGroup(pgid, 'SIGKILL')
+  // kill() returns before the targets have run to their death; a busy machine may take a moment to
+  // schedule them. SIGKILL cannot be caught, so this wait is short, and bounded for a process stuck in
+  // uninterruptible I/O.
+  const killDeadline = Date.now() + killWaitMs
+  while (Date.now() < killDeadline && (await groupIsAlive(pgid))) await sleep(pollMs / 5)
   return 'killed'
 }
 

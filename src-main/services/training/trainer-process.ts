@@ -145,7 +145,8 @@ export function startTrainer(options: TrainerOptions): TrainerRun {
     return exited
   }
   function onAbort() {
-    void cancel()
+    // A trainer that never started rejects `exited`; its owner sees that there, not as an unhandled rejection.
+    cancel().catch(() => undefined)
   }
   if (options.signal?.aborted) onAbort()
   else options.signal?.addEventListener('abort', onAbort, { once: true })

@@ -62,6 +62,8 @@ export async function startHost(
   dataDir: string,
   port: number,
   extraEnv: Record<string, string> = {},
+  /** Another page build to serve on the app's origin (a fault build, a benchmark's page). */
+  served: string = rendererDir,
 ): Promise<Host> {
   const child = spawn(
     process.execPath,
@@ -74,7 +76,7 @@ export async function startHost(
       '--data-dir',
       dataDir,
       '--renderer-dir',
-      rendererDir,
+      served,
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...extraEnv } },
   )

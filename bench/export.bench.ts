@@ -1,0 +1,186 @@
+// Export benchmark (issue 5, bar 5): a project with BENCH_SAMPLES (default 1,000,000) human samples, two
+// candidates each and one decision each (85 % select, 10 % edit, 5 % reject all) exported as DPO JSONL by the
+// app's own streaming export (src-renderer/state/datasets/run-export.ts, default dataset spec: exact and
+// near-duplicate dedup, accumulate, 10 % test) in headless Chromium, through the real main-side export
+// service. Baseline, same run, same store: a raw Dexie scan of the rows the export reads (samples, reviews,
+// candidates), each serialised with JSON.stringify. Peak memory is the summed RSS of every process this
+// benchmark started (Chromium's and the host's), sampled every 100 ms during the export. The store is seeded
+// once through the app's projection and cached under .bench-cache/. Prints one JSON line last.
+import { existsSync } from 'node:fs'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { build } from 'vite'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+import type { Page } from 'playwright-core'
+import { assertPrerequisites, openApp, startHost, tempDir } from '../test/e2e/harness'
+
+const SEED_VERSION = 1
+const samples = Number(process.env.BENCH_SAMPLES ?? 1_000_000)
+const PORT = 47_311 // IndexedDB belongs to an origin: the cached store is only found on the same port
+const root = resolve(import.meta.dirname, '..')
+const pageDir = join(root, 'out', 'bench-export')
+
+interface Bench {
+  createProject(name: string): Promise<string>
+  seed(projectId: string, samples: number): Promise<{ seconds: number }>
+  rawScan(projectId: string): Promise<{ seconds: number; rows: number; chars: number }>
+  exportDpo(
+    projectId: string,
+    folder: string,
+  ): Promise<{ seconds: number; files: { path: string; lines: number; bytes: number }[]; inputs: number }>
+}
+declare const winnowBench: Bench
+
+async function buildPage(): Promise<void> {
+  await build({
+    root: join(root, 'bench', 'export-page'),
+    base: './',
+    logLevel: 'warn',
+    resolve: { alias: { '@shared': join(root, 'src-shared') } },
+    plugins: [svelte({ configFile: join(root, 'svelte.config.js') })],
+    // Unminified, so a profile (BENCH_PROFILE=1) names the app's functions.
+    build: { outDir: pageDir, emptyOutDir: true, minify: false },
+  })
+}
+
+/** Summed resident memory (MiB) of every descendant of this process. */
+async function descendantsRssMiB(): Promise<number> {
+  const parents = new Map<number, number>()
+  const rss = new Map<number, number>()
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      parents.set(Number(name), Number(fields[1]))
+      rss.set(Number(name), Number(fields[21]) * 4096) // rss in pages (4 KiB here)
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0
+  for (const pid of parents.keys()) {
+    for (let up = parents.get(pid); up !== undefined && up > 1; up = parents.get(up))
+      if (up === process.pid) {
+        total += rss.get(pid) ?? 0
+        break
+      }
+  }
+  return total / (1024 * 1024)
+}
+
+function sampleRss(): { stop(): Promise<number> } {
+  let peak = 0
+  let running = true
+  const loop = (async () => {
+    while (running) {
+      peak = Math.max(peak, await descendantsRssMiB())
+      await new Promise((done) => setTimeout(done, 100))
+    }
+  })()
+  return {
+    async stop() {
+      running = false
+      await loop
+      return peak
+    },
+  }
+}
+
+/** A CPU profile of the page over the export; prints the functions with the most self time. */
+async function startProfile(page: Page): Promise<{ stop(): Promise<void> }> {
+  const session = await page.context().newCDPSession(page)
+  await session.send('Profiler.enable')
+  await session.send('Profiler.start')
+  return {
+    async stop() {
+      const { profile } = await session.send('Profiler.stop')
+      const self = new Map<string, number>()
+      const samples = profile.samples ?? []
+      const interval = (profile.endTime - profile.startTime) / Math.max(1, samples.length)
+      const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+      for (const id of samples) {
+        const frame = byId.get(id)?.callFrame
+        const name = frame?.functionName === '' || frame === undefined ? '(anonymous)' : frame.functionName
+        const key = `${name} ${frame?.url.split('/').pop() ?? ''}:${frame?.lineNumber ?? 0}`
+        self.set(key, (self.get(key) ?? 0) + interval / 1000)
+      }
+      console.log(
+        `profile: ${samples.length} samples over ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s`,
+      )
+      for (const [key, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30))
+        console.log(`${ms.toFixed(0).padStart(8)} ms  ${key}`)
+    },
+  }
+}
+
+async function main(): Promise<void> {
+  assertPrerequisites()
+  await buildPage()
+  const cache = join(root, '.bench-cache', `export-v${SEED_VERSION}-${samples}`)
+  const metaPath = join(cache, 'meta.json')
+  const isSeeded = existsSync(metaPath)
+  if (!isSeeded) {
+    await rm(cache, { recursive: true, force: true })
+    await mkdir(cache, { recursive: true })
+  }
+  const host = await startHost(join(cache, 'data'), PORT, {}, pageDir)
+  const app = await openApp(join(cache, 'profile'), host.url)
+  const { page } = app
+  const out = await tempDir('bench-export-out')
+  try {
+    await page.waitForFunction(() => 'winnowBench' in window)
+    let projectId: string
+    if (isSeeded)
+      projectId = (JSON.parse(await readFile(metaPath, 'utf8')) as { projectId: string }).projectId
+    else {
+      projectId = await page.evaluate(() => winnowBench.createProject('Export bench'))
+      const seeded = await page.evaluate(([id, n]) => winnowBench.seed(id, n), [projectId, samples] as const)
+      await writeFile(metaPath, JSON.stringify({ projectId, samples, seedSeconds: seeded.seconds }))
+      console.log(`seeded ${samples} samples in ${seeded.seconds.toFixed(1)} s`)
+    }
+
+    const idleRssMiB = await descendantsRssMiB()
+    const rawBefore = await page.evaluate((id) => winnowBench.rawScan(id), projectId)
+    console.log(
+      `raw scan: ${rawBefore.rows} rows, ${(rawBefore.chars / 1e6).toFixed(0)} M chars, ${rawBefore.seconds.toFixed(1)} s`,
+    )
+    const rss = sampleRss()
+    const profiler = process.env.BENCH_PROFILE === '1' ? await startProfile(page) : null
+    const exported = await page.evaluate(([id, folder]) => winnowBench.exportDpo(id, folder), [
+      projectId,
+      out,
+    ] as const)
+    await profiler?.stop()
+    const peakRssMiB = await rss.stop()
+    console.log(
+      `export: ${exported.inputs} samples in ${exported.seconds.toFixed(1)} s; files ${JSON.stringify(exported.files)}`,
+    )
+    const rawAfter = await page.evaluate((id) => winnowBench.rawScan(id), projectId)
+    console.log(`raw scan again: ${rawAfter.seconds.toFixed(1)} s`)
+
+    // Rows per second over the same records (one reviewed sample with its review and candidates each).
+    const rawSeconds = (rawBefore.seconds + rawAfter.seconds) / 2
+    const dpoRows = exported.files.filter((f) => f.path.startsWith('dpo/')).reduce((n, f) => n + f.lines, 0)
+    const result = {
+      bench: 'export',
+      rows: exported.inputs,
+      rowsPerSec: Math.round(exported.inputs / exported.seconds),
+      rawRowsPerSec: Math.round(exported.inputs / rawSeconds),
+      ratio: Number((rawSeconds / exported.seconds).toFixed(3)),
+      peakRssMiB: Math.round(peakRssMiB),
+      idleRssMiB: Math.round(idleRssMiB),
+      dpoRows,
+      exportSeconds: Number(exported.seconds.toFixed(1)),
+      rawScanSeconds: Number(rawSeconds.toFixed(1)),
+      rawScanRows: rawBefore.rows,
+    }
+    console.log(JSON.stringify(result))
+  } finally {
+    await app.close()
+    await host.stop()
+    await rm(out, { recursive: true, force: true })
+  }
+}
+
+await main()

@@ -112,7 +112,9 @@ export function startTrainer(options: TrainerOptions): TrainerRun {
         reject(new Error(`Could not start the trainer ${options.file}: ${error.message}`))
     })
     child.once('exit', (code, signal) => {
-      const pid = child.pid!
+      const pid = child.pid
+      // A trainer that never started has no tree; the error handler has already answered.
+      if (pid === undefined) return
       // Descendants may outlive the leader (dataloader workers, a grandchild ignoring SIGTERM): end them
       // too, then give the pipes a moment to deliver their last lines.
       const cleanup = async () => {

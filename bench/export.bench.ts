@@ -140,6 +140,7 @@ async function main(): Promise<void> {
       console.log(`seeded ${samples} samples in ${seeded.seconds.toFixed(1)} s`)
     }
 
+    if (process.env.BENCH_SEED_ONLY === '1') return // prepare the cache now, measure on a quiet machine later
     const idleRssMiB = await descendantsRssMiB()
     const rawBefore = await page.evaluate((id) => winnowBench.rawScan(id), projectId)
     console.log(

@@ -158,6 +158,7 @@ class ExportFiles {
   readonly #lineItems = new Map<string, GrowingInts>()
   readonly #itemIds: string[] = []
   #lines = 0
+  #inFlight: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly api: ExportApi,
@@ -184,6 +185,7 @@ class ExportFiles {
 
   async flushAll(): Promise<void> {
     for (const [file, buffer] of this.#buffers) if (buffer !== '') await this.#send(file, buffer)
+    await this.#inFlight
   }
 
   /** Per file, the base64 drop list of the lines whose item is not kept, and the rows that remain. */
@@ -203,9 +205,11 @@ class ExportFiles {
     return { dropLines, rowsPerFile }
   }
 
+  /** One write in flight while the next chunk is prepared; the one before must have landed (backpressure). */
   async #send(file: string, text: string): Promise<void> {
     this.#buffers.set(file, '')
-    await this.api['export.write']({ exportId: this.exportId, file, text })
+    await this.#inFlight
+    this.#inFlight = this.api['export.write']({ exportId: this.exportId, file, text }).then(() => undefined)
   }
 }
 

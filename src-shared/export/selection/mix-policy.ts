@@ -57,15 +57,19 @@ export function applyMixPolicy(items: readonly SelectionItem[], policy: MixPolic
   }
 
   const cap = generationCap(total, policy.maxSharePerGeneration)
-  const order = (item: SelectionItem): [number, number] => [
-    item.depth ?? Number.POSITIVE_INFINITY,
-    hash32(item.id, seed),
-  ]
-  const ranked = [...synthetic].sort((a, b) => {
-    const [da, ha] = order(a)
-    const [db, hb] = order(b)
-    return da !== db ? da - db : ha !== hb ? ha - hb : a.id < b.id ? -1 : 1
-  })
+  // Keys computed once per item, not once per comparison (two million items sort in ~40 million of those).
+  const ranked = synthetic
+    .map((item) => ({ item, depth: item.depth ?? Number.POSITIVE_INFINITY, hash: hash32(item.id, seed) }))
+    .sort((a, b) =>
+      a.depth !== b.depth
+        ? a.depth - b.depth
+        : a.hash !== b.hash
+          ? a.hash - b.hash
+          : a.item.id < b.item.id
+            ? -1
+            : 1,
+    )
+    .map(({ item }) => item)
   const keptPerGeneration = new Map<string, number>()
   const kept = [...humans]
   for (const item of ranked) {

@@ -33,13 +33,24 @@ function tally(
   return out
 }
 
+/** The `rows` items of lowest seeded rank: one pass keeping the best few, not a sort of every item. */
 function sampleRows(items: readonly SelectionItem[], rows: number, seed: number): SelectionItem[] {
-  return [...items]
-    .map((item) => ({ item, rank: hash32(`preview:${item.id}`, seed) }))
-    .sort((a, b) => a.rank - b.rank || (a.item.id < b.item.id ? -1 : 1))
-    .slice(0, rows)
-    .map(({ item }) => item)
+  if (rows <= 0) return []
+  const before = (a: Ranked, b: Ranked): boolean =>
+    a.rank < b.rank || (a.rank === b.rank && a.item.id < b.item.id)
+  const best: Ranked[] = []
+  for (const item of items) {
+    const ranked = { item, rank: hash32(`preview:${item.id}`, seed) }
+    if (best.length === rows && !before(ranked, best[rows - 1]!)) continue
+    let at = best.length
+    while (at > 0 && before(ranked, best[at - 1]!)) at--
+    best.splice(at, 0, ranked)
+    if (best.length > rows) best.pop()
+  }
+  return best.map(({ item }) => item)
 }
+
+type Ranked = { item: SelectionItem; rank: number }
 
 export function previewOf(
   train: readonly SelectionItem[],

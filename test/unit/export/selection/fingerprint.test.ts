@@ -1,0 +1,51 @@
+// The fingerprints the streamed selection keeps instead of texts: the ASCII word fast path agrees with
+// Intl.Segmenter on prose, equal normalised texts share an exact key, and the b-bit similarity estimate
+// tracks the true Jaccard similarity of the shingle sets.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  compactSignature,
+  compactSimilarity,
+  exactKey,
+  fingerprintWords,
+} from '@shared/export/selection/fingerprint'
+import { words } from '@shared/export/selection/minhash'
+
+const word = fc.stringMatching(/^[A-Za-z][a-z]{0,9}$/)
+const separator = fc.constantFrom(' ', '  ', ', ', '. ', '; ', ' - ', '! ', '? ', '\n', ' (', ') ', ': ')
+const prose = fc
+  .array(fc.tuple(word, separator), { minLength: 1, maxLength: 40 })
+  .map((parts) => parts.map(([w, s]) => w + s).join(''))
+
+describe('fingerprint', () => {
+  it('splits ASCII prose into the same words as Intl.Segmenter', () => {
+    fc.assert(
+      fc.property(prose, (text) => {
+        expect(fingerprintWords(text)).toEqual(words(text))
+      }),
+      { numRuns: 300 },
+    )
+    expect(fingerprintWords("Don't pay 3.14 or 10,000 now.")).toEqual(words("Don't pay 3.14 or 10,000 now."))
+  })
+
+  it('gives equal keys to texts equal after normalisation, and different keys otherwise', () => {
+    expect(exactKey('  The  fox\n jumped ')).toBe(exactKey('The fox jumped'))
+    expect(exactKey('Cafe\u0301')).toBe(exactKey('Café'))
+    expect(exactKey('The fox jumped')).not.toBe(exactKey('The fox jumped.'))
+  })
+
+  it('estimates the Jaccard similarity of word-shingle sets within a few hundredths', () => {
+    const near = { threshold: 0.8, numPerm: 256, shingle: 1 }
+    const base = Array.from({ length: 100 }, (_, i) => `w${i}`)
+    for (const shared of [100, 80, 50, 20, 0]) {
+      // `shared` words in common out of 100 each: Jaccard = shared / (200 − shared).
+      const other = [...base.slice(0, shared), ...Array.from({ length: 100 - shared }, (_, i) => `v${i}`)]
+      const truth = shared / (200 - shared)
+      const estimate = compactSimilarity(
+        compactSignature(base.join(' '), near, 7),
+        compactSignature(other.join(' '), near, 7),
+      )
+      expect(Math.abs(estimate - truth), `${shared} shared`).toBeLessThan(0.08)
+    }
+  })
+})

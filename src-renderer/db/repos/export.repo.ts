@@ -4,7 +4,7 @@
 import { buildExportRecord } from '@shared/export/export-record'
 import type { SelectionInput } from '@shared/export/selection/items'
 import { reduceSampleReview } from '@shared/domain/review-state'
-import type { SampleRow, WinnowDb } from '../database'
+import { maxKey, minKey, type CandidateRow, type ReviewRow, type SampleRow, type WinnowDb } from '../database'
 import { listCandidatesForSample } from './candidates.repo'
 import { getReviews } from './decisions.repo'
 import { getSentinel } from './sentinel.repo'
@@ -53,20 +53,79 @@ export function readExportInputsOf(
 }
 
 async function inputsOf(db: WinnowDb, projectId: string, samples: SampleRow[]): Promise<SelectionInput[]> {
-  const reviews = await getReviews(
+  const ids = samples.map((sample) => sample.id)
+  const reviews = await reviewsOf(db, projectId, ids)
+  const candidates = await candidatesOf(
     db,
-    projectId,
-    samples.map((sample) => sample.id),
-  )
-  const candidates = await Promise.all(
-    samples.map((sample, i) => (reviews[i] ? listCandidatesForSample(db, sample.id) : Promise.resolve([]))),
+    ids.filter((_, i) => reviews[i] !== undefined),
   )
   return samples.map((sample, i) => {
     const review = reviews[i] ?? unreviewed
     return {
-      record: buildExportRecord(sample, candidates[i] ?? [], review),
+      record: buildExportRecord(sample, reviews[i] ? (candidates.get(sample.id) ?? []) : [], review),
       tags: [],
       reviewedAt: review.lastDecisionAt,
     }
   })
+}
+
+// Samples are numbered in import order and their ids are time-ordered, so a page's ids usually span a narrow
+// key range: one range read for the page's reviews and one for its candidates, instead of a request per
+// sample (a thousand per page, most of an export's reading time). A cap on each read bounds the waste when
+// the ids are not in order (a merged or restored project); past it, the page is read sample by sample.
+const REVIEWS_CAP = 2 * PAGE
+const CANDIDATES_CAP = 64 * PAGE
+
+function keyRange(ids: readonly string[]): [string, string] | null {
+  if (ids.length === 0) return null
+  let lo = ids[0]!
+  let hi = lo
+  for (const id of ids) {
+    if (id < lo) lo = id
+    if (id > hi) hi = id
+  }
+  return [lo, hi]
+}
+
+async function reviewsOf(
+  db: WinnowDb,
+  projectId: string,
+  ids: readonly string[],
+): Promise<(ReviewRow | undefined)[]> {
+  const range = keyRange(ids)
+  if (range === null) return []
+  const rows = await db.reviews
+    .where('[projectId+sampleId]')
+    .between([projectId, range[0]], [projectId, range[1]], true, true)
+    .limit(REVIEWS_CAP)
+    .toArray()
+  if (rows.length >= REVIEWS_CAP) return getReviews(db, projectId, ids)
+  const bySample = new Map(rows.map((row) => [row.sampleId, row]))
+  return ids.map((id) => bySample.get(id))
+}
+
+/** Each sample's candidates, newest first (as listCandidatesForSample gives them). */
+async function candidatesOf(db: WinnowDb, ids: readonly string[]): Promise<Map<string, CandidateRow[]>> {
+  const range = keyRange(ids)
+  const out = new Map<string, CandidateRow[]>()
+  if (range === null) return out
+  const rows = await db.candidates
+    .where('[sampleId+createdAt]')
+    .between([range[0], minKey], [range[1], maxKey], true, true)
+    .limit(CANDIDATES_CAP)
+    .toArray()
+  if (rows.length >= CANDIDATES_CAP) {
+    const lists = await Promise.all(ids.map((id) => listCandidatesForSample(db, id)))
+    ids.forEach((id, i) => out.set(id, lists[i]!))
+    return out
+  }
+  const wanted = new Set(ids)
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i]!
+    if (!wanted.has(row.sampleId)) continue
+    const list = out.get(row.sampleId)
+    if (list === undefined) out.set(row.sampleId, [row])
+    else list.push(row)
+  }
+  return out
 }

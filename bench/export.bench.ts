@@ -16,7 +16,10 @@ import { assertPrerequisites, openApp, startHost, tempDir } from '../test/e2e/ha
 
 const SEED_VERSION = 1
 const samples = Number(process.env.BENCH_SAMPLES ?? 1_000_000)
-const PORT = 47_311 // IndexedDB belongs to an origin: the cached store is only found on the same port
+// IndexedDB belongs to an origin: a cached store is only found again on the port it was seeded on, which its
+// meta.json records (47311 for caches that predate the field). Sizes get their own ports so two can run.
+const LEGACY_PORT = 47_311
+const portFor = (size: number): number => 40_000 + (size % 9_973)
 const root = resolve(import.meta.dirname, '..')
 const pageDir = join(root, 'out', 'bench-export')
 
@@ -124,19 +127,22 @@ async function main(): Promise<void> {
     await rm(cache, { recursive: true, force: true })
     await mkdir(cache, { recursive: true })
   }
-  const host = await startHost(join(cache, 'data'), PORT, {}, pageDir)
+  const meta = isSeeded
+    ? (JSON.parse(await readFile(metaPath, 'utf8')) as { projectId: string; port?: number })
+    : null
+  const port = meta === null ? portFor(samples) : (meta.port ?? LEGACY_PORT)
+  const host = await startHost(join(cache, 'data'), port, {}, pageDir)
   const app = await openApp(join(cache, 'profile'), host.url)
   const { page } = app
   const out = await tempDir('bench-export-out')
   try {
     await page.waitForFunction(() => 'winnowBench' in window)
     let projectId: string
-    if (isSeeded)
-      projectId = (JSON.parse(await readFile(metaPath, 'utf8')) as { projectId: string }).projectId
+    if (meta !== null) projectId = meta.projectId
     else {
       projectId = await page.evaluate(() => winnowBench.createProject('Export bench'))
       const seeded = await page.evaluate(([id, n]) => winnowBench.seed(id, n), [projectId, samples] as const)
-      await writeFile(metaPath, JSON.stringify({ projectId, samples, seedSeconds: seeded.seconds }))
+      await writeFile(metaPath, JSON.stringify({ projectId, samples, port, seedSeconds: seeded.seconds }))
       console.log(`seeded ${samples} samples in ${seeded.seconds.toFixed(1)} s`)
     }
 

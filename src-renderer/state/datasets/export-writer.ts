@@ -12,9 +12,9 @@ import { exportFormats, toJsonLine, type FormatId } from '@shared/export/formats
 import type { FormatOptions } from '@shared/export/format-options'
 import { llamaFactoryEntry, type LlamaFactoryEntry } from '@shared/export/formats/llama-factory'
 import type { DatasetSpec } from '@shared/export/selection/dataset-spec'
-import type { SelectionInput, SelectionItem } from '@shared/export/selection/items'
+import type { SelectionInput } from '@shared/export/selection/items'
 import type { ProbeOffender, ProtectedSets } from '@shared/export/selection/probe-guard'
-import { SelectionStream, type Selection } from '@shared/export/selection/selection-stream'
+import { SelectionStream, type StreamedSelection } from '@shared/export/selection/selection-stream'
 
 export type ExportApi = Pick<Api, 'export.open' | 'export.write' | 'export.finish' | 'export.abort'>
 
@@ -47,7 +47,7 @@ export interface WriteProgress {
 }
 
 export type WriteOutcome =
-  | { ok: true; snapshot: DatasetSnapshot; folder: string; selection: Selection; inputCount: number }
+  | { ok: true; snapshot: DatasetSnapshot; folder: string; selection: StreamedSelection; inputCount: number }
   | { ok: false; offenders: ProbeOffender[] }
 
 const CHUNK_CHARS = 1024 * 1024
@@ -67,8 +67,7 @@ export async function writeExport(
     const progress: WriteProgress = { read: 0, total: source.total, rows: 0, stage: 'writing' }
     await source.scan(async (page) => {
       for (const input of page) {
-        for (const { item, split } of stream.add(input)) {
-          const ordinal = files.itemOrdinal(item.id)
+        for (const { item, row: ordinal, split } of stream.add(input)) {
           if (item.kind === 'human-original') {
             await files.line(`human-originals/${split}.jsonl`, toJsonLine({ text: item.text }), ordinal)
             continue
@@ -90,10 +89,7 @@ export async function writeExport(
     const { selection } = outcome
     onProgress({ ...progress, stage: 'closing' })
     await files.flushAll()
-    const kept = new Set<string>()
-    for (const item of selection.train) kept.add(item.id)
-    for (const item of selection.test) kept.add(item.id)
-    const { dropLines, rowsPerFile } = files.dropsFor(kept)
+    const { dropLines, rowsPerFile } = files.dropsFor(selection.isKept)
 
     const rowCounts: Record<string, number> = {}
     const llamaFactory: Record<string, LlamaFactoryEntry> = {}
@@ -124,20 +120,19 @@ export async function writeExport(
 }
 
 function draftOf(
-  selection: Selection,
+  selection: StreamedSelection,
   choices: ExportChoices,
   logSeq: number,
   rows: Record<string, number>,
 ): SnapshotDraft {
   const { preview } = selection
-  const sampleIds = (items: readonly SelectionItem[]): string[] => [...new Set(items.map((i) => i.sampleId))]
   return {
     name: choices.name,
     formats: choices.formats,
     spec: choices.spec,
     formatOptions: choices.formatOptions,
     logSeq,
-    splits: { train: sampleIds(selection.train), test: sampleIds(selection.test) },
+    splits: selection.splits,
     counts: {
       rows,
       bySplit: { train: preview.counts.train.total, test: preview.counts.test.total },
@@ -151,12 +146,11 @@ function draftOf(
 
 /**
  * The export's open files: about 1 MiB of lines buffered per file, sent in order, and for each line the
- * number of the item it came from (4 bytes a line), so the lines of dropped items can be named at the end.
+ * selection row of the item it came from (4 bytes a line), so the lines of dropped items can be named at the end.
  */
 class ExportFiles {
   readonly #buffers = new Map<string, string>()
   readonly #lineItems = new Map<string, GrowingInts>()
-  readonly #itemIds: string[] = []
   #lines = 0
   #inFlight: Promise<void> = Promise.resolve()
 
@@ -167,10 +161,6 @@ class ExportFiles {
 
   get lineCount(): number {
     return this.#lines
-  }
-
-  itemOrdinal(itemId: string): number {
-    return this.#itemIds.push(itemId) - 1
   }
 
   async line(file: string, text: string, ordinal: number): Promise<void> {
@@ -189,7 +179,7 @@ class ExportFiles {
   }
 
   /** Per file, the base64 drop list of the lines whose item is not kept, and the rows that remain. */
-  dropsFor(kept: ReadonlySet<string>): {
+  dropsFor(isKept: Uint8Array): {
     dropLines: Record<string, string>
     rowsPerFile: Map<string, number>
   } {
@@ -197,8 +187,7 @@ class ExportFiles {
     const rowsPerFile = new Map<string, number>()
     for (const [file, items] of this.#lineItems) {
       const dropped: number[] = []
-      for (let line = 0; line < items.length; line++)
-        if (!kept.has(this.#itemIds[items.at(line)]!)) dropped.push(line)
+      for (let line = 0; line < items.length; line++) if (isKept[items.at(line)] !== 1) dropped.push(line)
       rowsPerFile.set(file, items.length - dropped.length)
       if (dropped.length > 0) dropLines[file] = base64Of(Uint32Array.from(dropped))
     }

@@ -4,7 +4,7 @@
 import type { DatasetSpec } from '@shared/export/selection/dataset-spec'
 import { itemsOf, type SelectionItem } from '@shared/export/selection/items'
 import type { ProbeOffender, ProtectedSets } from '@shared/export/selection/probe-guard'
-import { SelectionStream, type Selection } from '@shared/export/selection/selection-stream'
+import { SelectionStream, type StreamedSelection } from '@shared/export/selection/selection-stream'
 import type { WinnowDb } from '../../db/database'
 import { exportLogSeq, readExportInputsOf, scanExportInputs } from '../../db/repos/export.repo'
 import { countSampleRows } from '../../db/repos/samples.repo'
@@ -17,7 +17,7 @@ import {
 } from './export-writer'
 
 export type PreviewOutcome =
-  { ok: true; selection: Selection; inputCount: number } | { ok: false; offenders: ProbeOffender[] }
+  { ok: true; selection: StreamedSelection; inputCount: number } | { ok: false; offenders: ProbeOffender[] }
 
 export async function exportDataset(
   db: WinnowDb,

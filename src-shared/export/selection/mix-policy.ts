@@ -5,13 +5,11 @@
 // order is deterministic and does not follow input order.
 import type { MixPolicy } from './dataset-spec'
 import { hash32 } from './hash'
+import { tableOf, type ItemTable } from './item-table'
 import type { SelectionItem } from './items'
 
 export type MixDropReason = 'max-depth' | 'unknown-depth' | 'generation-cap' | 'min-human-share'
 export type MixResult = { kept: SelectionItem[]; dropped: { itemId: string; reason: MixDropReason }[] }
-
-export const generationKey = (item: SelectionItem): string =>
-  item.generation === null ? 'unknown' : String(item.generation)
 
 export const hasMinShare = (humans: number, total: number, min: number | null): boolean =>
   min === null || total === 0 || humans / total >= min
@@ -25,21 +23,30 @@ export function generationCap(total: number, maxShare: number | null): number {
   return k
 }
 
-export function applyMixPolicy(items: readonly SelectionItem[], policy: MixPolicy, seed: number): MixResult {
-  const dropped: MixResult['dropped'] = []
-  const humans = items.filter((item) => item.origin === 'human')
-  const synthetic: SelectionItem[] = []
-  for (const item of items) {
-    if (item.origin === 'human') continue
+/** The mix over rows of an item table: the rows kept (humans first, in the order given) and those dropped. */
+export function mixRows(
+  table: ItemTable,
+  rows: readonly number[],
+  policy: MixPolicy,
+  seed: number,
+): { kept: number[]; dropped: { row: number; reason: MixDropReason }[] } {
+  const dropped: { row: number; reason: MixDropReason }[] = []
+  const humans = rows.filter((row) => table.isHuman(row))
+  const synthetic: number[] = []
+  for (const row of rows) {
+    if (table.isHuman(row)) continue
     const max = policy.maxSyntheticDepth
-    if (max !== null && item.depth === null) dropped.push({ itemId: item.id, reason: 'unknown-depth' })
-    else if (max !== null && item.depth !== null && item.depth > max)
-      dropped.push({ itemId: item.id, reason: 'max-depth' })
-    else synthetic.push(item)
+    const depth = table.depth(row)
+    if (max !== null && depth === null) dropped.push({ row, reason: 'unknown-depth' })
+    else if (max !== null && depth !== null && depth > max) dropped.push({ row, reason: 'max-depth' })
+    else synthetic.push(row)
+  }
+  const keyOf = (row: number): string => {
+    const generation = table.generation(row)
+    return generation === null ? 'unknown' : String(generation)
   }
   const perGeneration = new Map<string, number>()
-  for (const item of synthetic)
-    perGeneration.set(generationKey(item), (perGeneration.get(generationKey(item)) ?? 0) + 1)
+  for (const row of synthetic) perGeneration.set(keyOf(row), (perGeneration.get(keyOf(row)) ?? 0) + 1)
 
   // The largest total the constraints allow. Feasibility in the total is not monotone in general, so scan
   // down from "keep everything"; total = humans (no synthetic) always satisfies both constraints.
@@ -57,30 +64,41 @@ export function applyMixPolicy(items: readonly SelectionItem[], policy: MixPolic
   }
 
   const cap = generationCap(total, policy.maxSharePerGeneration)
-  // Keys computed once per item, not once per comparison (two million items sort in ~40 million of those).
+  // Keys computed once per row, not once per comparison (two million rows sort in ~40 million of those).
   const ranked = synthetic
-    .map((item) => ({ item, depth: item.depth ?? Number.POSITIVE_INFINITY, hash: hash32(item.id, seed) }))
+    .map((row) => ({ row, depth: table.depthRank(row), hash: hash32(table.itemId(row), seed) }))
     .sort((a, b) =>
       a.depth !== b.depth
         ? a.depth - b.depth
         : a.hash !== b.hash
           ? a.hash - b.hash
-          : a.item.id < b.item.id
-            ? -1
-            : 1,
+          : table.compareIds(a.row, b.row),
     )
-    .map(({ item }) => item)
   const keptPerGeneration = new Map<string, number>()
   const kept = [...humans]
-  for (const item of ranked) {
-    const key = generationKey(item)
+  for (const { row } of ranked) {
+    const key = keyOf(row)
     const count = keptPerGeneration.get(key) ?? 0
-    if (count >= cap) dropped.push({ itemId: item.id, reason: 'generation-cap' })
-    else if (kept.length >= total) dropped.push({ itemId: item.id, reason: 'min-human-share' })
+    if (count >= cap) dropped.push({ row, reason: 'generation-cap' })
+    else if (kept.length >= total) dropped.push({ row, reason: 'min-human-share' })
     else {
-      kept.push(item)
+      kept.push(row)
       keptPerGeneration.set(key, count + 1)
     }
   }
   return { kept, dropped }
+}
+
+export function applyMixPolicy(items: readonly SelectionItem[], policy: MixPolicy, seed: number): MixResult {
+  const table = tableOf(items, () => null, 0)
+  const { kept, dropped } = mixRows(
+    table,
+    items.map((_, row) => row),
+    policy,
+    seed,
+  )
+  return {
+    kept: kept.map((row) => items[row]!),
+    dropped: dropped.map(({ row, reason }) => ({ itemId: items[row]!.id, reason })),
+  }
 }

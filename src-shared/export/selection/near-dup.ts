@@ -19,11 +19,11 @@ function bandHash(sig: Uint8Array, band: number, rows: number): number {
 
 /** Earlier ranks sharing at least one band with each rank, for the ranks that have any. */
 function candidatePairs(
-  signatures: readonly Uint8Array[],
+  n: number,
+  signatureOf: (rank: number) => Uint8Array,
   bands: number,
   rows: number,
 ): Map<number, number[]> {
-  const n = signatures.length
   const pairs = new Map<number, number[]>()
   const add = (rank: number, earlier: number): void => {
     const list = pairs.get(rank)
@@ -37,7 +37,7 @@ function candidatePairs(
     let hashOf: (at: number) => number
     let rankOf: (at: number) => number
     if (n < RANK_LIMIT) {
-      for (let r = 0; r < n; r++) keys[r] = bandHash(signatures[r]!, band, rows) * RANK_LIMIT + r
+      for (let r = 0; r < n; r++) keys[r] = bandHash(signatureOf(r), band, rows) * RANK_LIMIT + r
       keys.sort()
       sorted = keys
       hashOf = (at) => Math.floor(keys[at]! / RANK_LIMIT)
@@ -45,7 +45,7 @@ function candidatePairs(
     } else {
       const hashes = new Uint32Array(n)
       for (let r = 0; r < n; r++) {
-        hashes[r] = bandHash(signatures[r]!, band, rows)
+        hashes[r] = bandHash(signatureOf(r), band, rows)
         order[r] = r
       }
       order.sort((a, b) => hashes[a]! - hashes[b]! || a - b)
@@ -65,25 +65,26 @@ function candidatePairs(
 }
 
 /**
- * `signatures[rank]` in priority order; `isProtected(rank)` items are never dropped (but others may match them).
- * Returns the near-duplicates, each with the earliest surviving item it matches.
+ * `signatureOf(rank)` for ranks 0…n−1 in priority order; `isProtected(rank)` items are never dropped (but others
+ * may match them). Returns the near-duplicates, each with the earliest surviving item it matches.
  */
 export function findNearDuplicates(
-  signatures: readonly Uint8Array[],
+  n: number,
+  signatureOf: (rank: number) => Uint8Array,
   bands: number,
   rows: number,
   threshold: number,
   isProtected: (rank: number) => boolean,
 ): NearMatch[] {
-  const pairs = candidatePairs(signatures, bands, rows)
-  const survives = new Uint8Array(signatures.length).fill(1)
+  const pairs = candidatePairs(n, signatureOf, bands, rows)
+  const survives = new Uint8Array(n).fill(1)
   const matches: NearMatch[] = []
   for (const rank of [...pairs.keys()].sort((a, b) => a - b)) {
     if (isProtected(rank)) continue
     const earlier = [...new Set(pairs.get(rank))].sort((a, b) => a - b)
     for (const other of earlier) {
       if (survives[other] === 0) continue
-      const similarity = compactSimilarity(signatures[rank]!, signatures[other]!)
+      const similarity = compactSimilarity(signatureOf(rank), signatureOf(other))
       if (similarity >= threshold) {
         survives[rank] = 0
         matches.push({ rank, keptRank: other, similarity })

@@ -2,8 +2,8 @@
 // depth and model generation, the human share and each generation's share of the exported set, and a few
 // rows of each split in a seeded order.
 import { hash32 } from './hash'
+import { tableOf, type ItemTable } from './item-table'
 import type { SelectionItem } from './items'
-import { generationKey } from './mix-policy'
 
 export type SplitCounts = { total: number; human: number; synthetic: number }
 
@@ -19,38 +19,62 @@ export type SelectionPreview = {
   sampleRows: { train: SelectionItem[]; test: SelectionItem[] }
 }
 
-function countsOf(items: readonly SelectionItem[]): SplitCounts {
-  const human = items.filter((item) => item.origin === 'human').length
-  return { total: items.length, human, synthetic: items.length - human }
+function countsOf(table: ItemTable, rows: readonly number[]): SplitCounts {
+  let human = 0
+  for (const row of rows) if (table.isHuman(row)) human++
+  return { total: rows.length, human, synthetic: rows.length - human }
 }
 
-function tally(
-  items: readonly SelectionItem[],
-  key: (item: SelectionItem) => string,
-): Record<string, number> {
+function tally(rows: readonly number[], key: (row: number) => string): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1
+  for (const row of rows) out[key(row)] = (out[key(row)] ?? 0) + 1
   return out
 }
 
-/** The `rows` items of lowest seeded rank: one pass keeping the best few, not a sort of every item. */
-function sampleRows(items: readonly SelectionItem[], rows: number, seed: number): SelectionItem[] {
-  if (rows <= 0) return []
+/** The `count` rows of lowest seeded rank: one pass keeping the best few, not a sort of every row. */
+function sampleRows(table: ItemTable, rows: readonly number[], count: number, seed: number): number[] {
+  if (count <= 0) return []
+  type Ranked = { row: number; rank: number }
   const before = (a: Ranked, b: Ranked): boolean =>
-    a.rank < b.rank || (a.rank === b.rank && a.item.id < b.item.id)
+    a.rank < b.rank || (a.rank === b.rank && table.compareIds(a.row, b.row) < 0)
   const best: Ranked[] = []
-  for (const item of items) {
-    const ranked = { item, rank: hash32(`preview:${item.id}`, seed) }
-    if (best.length === rows && !before(ranked, best[rows - 1]!)) continue
+  for (const row of rows) {
+    const ranked = { row, rank: hash32(`preview:${table.itemId(row)}`, seed) }
+    if (best.length === count && !before(ranked, best[count - 1]!)) continue
     let at = best.length
     while (at > 0 && before(ranked, best[at - 1]!)) at--
     best.splice(at, 0, ranked)
-    if (best.length > rows) best.pop()
+    if (best.length > count) best.pop()
   }
-  return best.map(({ item }) => item)
+  return best.map(({ row }) => row)
 }
 
-type Ranked = { item: SelectionItem; rank: number }
+/** The preview of the rows in each split; its sample rows are light items (no text). */
+export function previewRows(
+  table: ItemTable,
+  train: readonly number[],
+  test: readonly number[],
+  seed: number,
+  rows = 5,
+): SelectionPreview {
+  const all = [...train, ...test]
+  const counts = { train: countsOf(table, train), test: countsOf(table, test), all: countsOf(table, all) }
+  const synthetic = all.filter((row) => !table.isHuman(row))
+  const generationCounts = tally(synthetic, (row) => String(table.generation(row) ?? 'unknown'))
+  const generationShares: Record<string, number> = {}
+  for (const [key, count] of Object.entries(generationCounts)) generationShares[key] = count / all.length
+  return {
+    counts,
+    humanShare: all.length === 0 ? null : counts.all.human / all.length,
+    depthHistogram: tally(all, (row) => String(table.depth(row) ?? 'unknown')),
+    generationCounts,
+    generationShares,
+    sampleRows: {
+      train: sampleRows(table, train, rows, seed).map((row) => table.lightItem(row)),
+      test: sampleRows(table, test, rows, seed).map((row) => table.lightItem(row)),
+    },
+  }
+}
 
 export function previewOf(
   train: readonly SelectionItem[],
@@ -59,17 +83,18 @@ export function previewOf(
   rows = 5,
 ): SelectionPreview {
   const all = [...train, ...test]
-  const counts = { train: countsOf(train), test: countsOf(test), all: countsOf(all) }
-  const synthetic = all.filter((item) => item.origin === 'synthetic')
-  const generationCounts = tally(synthetic, generationKey)
-  const generationShares: Record<string, number> = {}
-  for (const [key, count] of Object.entries(generationCounts)) generationShares[key] = count / all.length
+  const table = tableOf(all, () => null, 0)
+  const byId = new Map(all.map((item) => [item.id, item]))
+  const preview = previewRows(
+    table,
+    train.map((_, i) => i),
+    test.map((_, i) => train.length + i),
+    seed,
+    rows,
+  )
+  const whole = (items: readonly SelectionItem[]): SelectionItem[] => items.map((item) => byId.get(item.id)!)
   return {
-    counts,
-    humanShare: all.length === 0 ? null : counts.all.human / all.length,
-    depthHistogram: tally(all, (item) => (item.depth === null ? 'unknown' : String(item.depth))),
-    generationCounts,
-    generationShares,
-    sampleRows: { train: sampleRows(train, rows, seed), test: sampleRows(test, rows, seed) },
+    ...preview,
+    sampleRows: { train: whole(preview.sampleRows.train), test: whole(preview.sampleRows.test) },
   }
 }

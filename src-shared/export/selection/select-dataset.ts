@@ -1,7 +1,7 @@
 // The dataset builder's pipeline over records in memory: records → items → filter → probe guard → dedup → mix
 // policy → split, with every drop reported by reason and a preview of the result. Pure and deterministic: the
 // same records (in any order), spec and protected sets give the same snapshot. It runs the streaming
-// selection (selection-stream.ts) and puts the texts back into the items it returns.
+// selection (selection-stream.ts) and answers with the items themselves, texts included.
 import type { DatasetSpec } from './dataset-spec'
 import type { SelectionInput, SelectionItem } from './items'
 import type { ProtectedSets } from './probe-guard'
@@ -16,25 +16,28 @@ export function selectDataset(
   previewRows = 5,
 ): SelectionOutcome {
   const stream = new SelectionStream(spec, protectedSets)
-  const whole = new Map<string, SelectionItem>()
-  for (const input of inputs) for (const { item } of stream.add(input)) whole.set(item.id, item)
+  const byRow: SelectionItem[] = []
+  const byId = new Map<string, SelectionItem>()
+  for (const input of inputs)
+    for (const { item, row } of stream.add(input)) {
+      byRow[row] = item
+      byId.set(item.id, item)
+    }
   const outcome = stream.finish(previewRows)
   if (!outcome.ok) return outcome
-  const { selection } = outcome
-  const withText = (items: readonly SelectionItem[]): SelectionItem[] =>
-    items.map((item) => whole.get(item.id)!)
+  const { train, test, dropped, warnings, overridden, preview } = outcome.selection
+  const whole = (items: readonly SelectionItem[]): SelectionItem[] => items.map((item) => byId.get(item.id)!)
   return {
     ok: true,
     selection: {
-      ...selection,
-      train: withText(selection.train),
-      test: withText(selection.test),
+      train: train.map((row) => byRow[row]!),
+      test: test.map((row) => byRow[row]!),
+      dropped,
+      warnings,
+      overridden,
       preview: {
-        ...selection.preview,
-        sampleRows: {
-          train: withText(selection.preview.sampleRows.train),
-          test: withText(selection.preview.sampleRows.test),
-        },
+        ...preview,
+        sampleRows: { train: whole(preview.sampleRows.train), test: whole(preview.sampleRows.test) },
       },
     },
   }

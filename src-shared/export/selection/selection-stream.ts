@@ -1,22 +1,24 @@
 // The dataset builder's pipeline for an export that streams: records arrive one at a time and go on to be
-// written at once; the selection keeps each item that passed the filter without its text (a fingerprint
-// instead, see fingerprint.ts) and decides at the end which of them stay: probe guard → dedup → mix policy →
-// split. An item's split is known when it arrives (a seeded hash of its sample, or test for a probe offender
+// written at once; the selection keeps each item that passed the filter as a row of an ItemTable (numbers and
+// a fingerprint, not the text) and decides at the end which rows stay: probe guard → dedup → mix policy →
+// split. A row's split is known when it arrives (a seeded hash of its sample, or test for a probe offender
 // under an override), so it can be written into its split's file straight away; what finish() drops is
 // removed from the files afterwards. selectDataset is this same stream run over an array.
 import type { DatasetSpec } from './dataset-spec'
-import { dedupItems } from './dedup'
+import { dedupRows } from './dedup'
 import { filterReason } from './filter'
 import { fingerprintOf } from './fingerprint'
+import { ItemTable } from './item-table'
 import type { SelectionInput, SelectionItem } from './items'
 import { itemsOf } from './items'
-import { applyMixPolicy } from './mix-policy'
-import { previewOf, type SelectionPreview } from './preview'
+import { mixRows } from './mix-policy'
+import { previewRows, type SelectionPreview } from './preview'
 import { overrideWarning, protectedTextHash, type ProbeOffender, type ProtectedSets } from './probe-guard'
-import { isTestSample, splitItems } from './split'
+import { isTestSample } from './split'
 
 export type DroppedGroup = { reason: string; ids: string[] }
 
+/** A selection as item objects (selectDataset's answer). */
 export type Selection = {
   train: SelectionItem[]
   test: SelectionItem[]
@@ -31,15 +33,36 @@ export type SelectionOutcome =
   | { ok: true; selection: Selection }
   | { ok: false; error: { kind: 'probe-or-reference'; offenders: ProbeOffender[] } }
 
-/** An item that passed the filter, whole, with the split it belongs to. */
-export type PassedItem = { item: SelectionItem; split: 'train' | 'test' }
+/** A streamed selection: which rows stay, the sample ids of each split, drops, warnings and the preview. */
+export type StreamedSelection = {
+  table: ItemTable
+  /** 1 for each row (as add() numbered it) that is exported. */
+  isKept: Uint8Array
+  /** Rows kept in each split, in item id order. */
+  train: number[]
+  test: number[]
+  /** Each split's sample ids, once each, in item id order: the snapshot's splits. */
+  splits: { train: string[]; test: string[] }
+  dropped: DroppedGroup[]
+  warnings: string[]
+  overridden: ProbeOffender[]
+  /** Its sample rows are light items without text. */
+  preview: SelectionPreview
+}
+
+export type StreamOutcome =
+  | { ok: true; selection: StreamedSelection }
+  | { ok: false; error: { kind: 'probe-or-reference'; offenders: ProbeOffender[] } }
+
+/** An item that passed the filter, whole, with its row and the split it belongs to. */
+export type PassedItem = { item: SelectionItem; row: number; split: 'train' | 'test' }
 
 export class SelectionStream {
   readonly #spec: DatasetSpec
   readonly #protectedIds: ReadonlySet<string>
   readonly #protectedHashes: ReadonlySet<string>
   readonly #sampleIds = new Set<string>()
-  readonly #kept: SelectionItem[] = []
+  readonly #table: ItemTable
   readonly #dropped = new Map<string, string[]>()
   readonly #offenders: ProbeOffender[] = []
 
@@ -47,11 +70,7 @@ export class SelectionStream {
     this.#spec = spec
     this.#protectedIds = new Set(sets.sampleIds)
     this.#protectedHashes = new Set(sets.textHashes)
-  }
-
-  /** Items the selection has seen so far that passed the filter. */
-  get passedCount(): number {
-    return this.#kept.length
+    this.#table = new ItemTable(spec.dedup.nearDuplicate?.numPerm ?? 0)
   }
 
   add(input: SelectionInput): PassedItem[] {
@@ -72,20 +91,22 @@ export class SelectionStream {
         this.#offenders.push({ itemId: item.id, sampleId, match })
         isOffender = true
       }
-      const needsFingerprint = dedup.exact || dedup.nearDuplicate !== null
-      const fingerprint = needsFingerprint
-        ? fingerprintOf(item.text, dedup.nearDuplicate, split.seed)
-        : undefined
-      this.#kept.push({ ...item, text: '', ...(fingerprint === undefined ? {} : { fingerprint }) })
       passed.push(item)
     }
+    if (passed.length === 0) return []
     const inSplit = isOffender || isTestSample(sampleId, split) ? 'test' : 'train'
-    return passed.map((item) => ({ item, split: inSplit }))
+    const sample = this.#table.addSample(sampleId)
+    const needsFingerprint = dedup.exact || dedup.nearDuplicate !== null
+    return passed.map((item) => {
+      const fingerprint = needsFingerprint ? fingerprintOf(item.text, dedup.nearDuplicate, split.seed) : null
+      const row = this.#table.add(item, sample, fingerprint, inSplit === 'test')
+      return { item, row, split: inSplit }
+    })
   }
 
-  /** The selection over everything added; its items carry no text (selectDataset puts them back). */
-  finish(previewRows = 5): SelectionOutcome {
+  finish(previewCount = 5): StreamOutcome {
     const spec = this.#spec
+    const table = this.#table
     const offenders = this.#offenders
     const warnings: string[] = []
     const override = spec.probeOverride
@@ -95,13 +116,25 @@ export class SelectionStream {
 
     const { seed } = spec.split
     const { accumulate } = spec.mix
-    const deduped = dedupItems(this.#kept, spec.dedup, seed, accumulate)
-    for (const duplicate of deduped.duplicates) this.#drop(`duplicate:${duplicate.kind}`, duplicate.itemId)
-    const mixed = applyMixPolicy(deduped.kept, spec.mix, seed)
-    for (const { itemId, reason } of mixed.dropped) this.#drop(`mix:${reason}`, itemId)
+    const all = Array.from({ length: table.count }, (_, row) => row)
+    const deduped = dedupRows(table, all, spec.dedup, accumulate)
+    for (const { row, kind } of deduped.duplicates) this.#drop(`duplicate:${kind}`, table.itemId(row))
+    const mixed = mixRows(table, deduped.kept, spec.mix, seed)
+    for (const { row, reason } of mixed.dropped) this.#drop(`mix:${reason}`, table.itemId(row))
 
-    const forcedTest = new Set(offenders.map((offender) => offender.sampleId))
-    const { train, test } = splitItems(mixed.kept, spec.split, forcedTest)
+    const isKept = new Uint8Array(table.count)
+    const train: number[] = []
+    const test: number[] = []
+    for (const row of mixed.kept) {
+      isKept[row] = 1
+      ;(table.isTest(row) ? test : train).push(row)
+    }
+    const byId = (a: number, b: number): number => table.compareIds(a, b)
+    train.sort(byId)
+    test.sort(byId)
+    const sampleIds = (rows: readonly number[]): string[] => [
+      ...new Set(rows.map((row) => table.sampleId(row))),
+    ]
 
     const humanDrops = [...this.#dropped.values()].flat().filter((id) => id.startsWith('human-original:'))
     if (!accumulate && humanDrops.length > 0)
@@ -112,14 +145,17 @@ export class SelectionStream {
     return {
       ok: true,
       selection: {
+        table,
+        isKept,
         train,
         test,
+        splits: { train: sampleIds(train), test: sampleIds(test) },
         dropped: [...this.#dropped.entries()]
           .map(([reason, ids]) => ({ reason, ids: ids.sort() }))
           .sort((a, b) => (a.reason < b.reason ? -1 : 1)),
         warnings,
         overridden: offenders,
-        preview: previewOf(train, test, seed, previewRows),
+        preview: previewRows(table, train, test, seed, previewCount),
       },
     }
   }

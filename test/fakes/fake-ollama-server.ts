@@ -88,6 +88,12 @@ export class FakeOllamaServer {
     fakeModel('embedder:latest', { capabilities: ['embedding'] }),
   ]
   readonly blobs = new Set<string>()
+  /** Every blob POST, in order: what the client sent and whether its bytes matched the digest in the path. */
+  readonly blobUploads: { digest: string; bytes: number; isChunked: boolean; accepted: boolean }[] = []
+  /** Every /api/create body as received, so tests can check the payload against the API. */
+  readonly createRequests: Body[] = []
+  /** Ollama 0.12 takes `adapters` with `from`; later releases refuse them with 400 (as real servers do). */
+  acceptsAdapters = true
   /** Faults consumed one per matching request, in order. */
   readonly faults: { route: Route | 'any'; fault: Fault }[] = []
   /** A fault applied to every generate/chat request while set (after the queue). */
@@ -208,7 +214,7 @@ export class FakeOllamaServer {
       case 'blobs':
         return this.blob(req, path, raw, res)
       case 'create':
-        return this.create(body, res)
+        return this.create(body, res, fault)
       case 'delete': {
         const i = this.models.findIndex((m) => sameName(m.name, body.model ?? body.name))
         if (i < 0) return json(res, 404, notFound(body.model ?? body.name))
@@ -413,6 +419,8 @@ export class FakeOllamaServer {
       return
     }
     const actual = createHash('sha256').update(raw).digest('hex')
+    const isChunked = /\bchunked\b/i.test(req.headers['transfer-encoding'] ?? '')
+    this.blobUploads.push({ digest, bytes: raw.length, isChunked, accepted: actual === digest })
     if (actual !== digest)
       return json(res, 400, {
         error: 'digest mismatch, expected "sha256:' + digest + '", got "sha256:' + actual + '"',
@@ -421,24 +429,48 @@ export class FakeOllamaServer {
     res.writeHead(201).end()
   }
 
-  private async create(body: Body, res: ServerResponse): Promise<void> {
+  private async create(body: Body, res: ServerResponse, fault: Fault | null): Promise<void> {
+    this.createRequests.push(body)
     const name = str(body.model)
-    const files = {
-      ...((body.files ?? {}) as Record<string, string>),
-      ...((body.adapters ?? {}) as Record<string, string>),
-    }
-    for (const d of Object.values(files)) {
-      if (!this.blobs.has(String(d).replace(/^sha256:/, '')))
+    // Checked before anything streams, with the server's own messages (server/create.go, types/model).
+    if (!isValidModelName(name)) return json(res, 400, { error: 'invalid model name' })
+    const invalid = fileMapError(body.files ?? {}) ?? fileMapError(body.adapters ?? {})
+    if (invalid) return json(res, 400, { error: invalid })
+    // Both maps are plain string-to-string objects from here on (fileMapError checked them).
+    const ggufFiles = (body.files ?? {}) as Record<string, string>
+    const adapters = (body.adapters ?? {}) as Record<string, string>
+    if (Object.keys(adapters).length > 0 && !this.acceptsAdapters)
+      return json(res, 400, { error: 'LoRA adapters are no longer supported' })
+    for (const d of Object.values({ ...ggufFiles, ...adapters })) {
+      if (!this.blobs.has(String(d).replace(/^sha256[:-]/, '')))
         return json(res, 400, { error: `invalid digest ${d}` })
     }
-    if (body.from !== undefined && Object.keys(files).length === 0 && !this.find(body.from))
+    if (body.from !== undefined && Object.keys(ggufFiles).length === 0 && !this.find(body.from))
       return json(res, 404, notFound(body.from))
     res.writeHead(200, { 'content-type': 'application/x-ndjson' })
-    for (const status of ['parsing GGUF', 'using existing layer', 'writing manifest', 'success']) {
-      res.write(`${JSON.stringify({ status })}\n`)
+    // Ollama streams this one after the headers: an adapter needs the base model it was trained on.
+    if (Object.keys(adapters).length > 0 && body.from === undefined) {
+      res.end(`${JSON.stringify({ error: "neither 'from' or 'files' was specified", status: 400 })}\n`)
+      return
+    }
+    const statuses = ['parsing GGUF', 'using existing layer', 'writing manifest', 'success']
+    for (let i = 0; i < statuses.length; i++) {
+      if (fault && i === (fault.afterChunks ?? 2)) {
+        if (fault.kind === 'error-mid')
+          res.write(
+            `${JSON.stringify({ error: 'write /root/.ollama/models/blobs: no space left on device' })}\n`,
+          )
+        if (fault.kind === 'error-mid' || fault.kind === 'truncate') {
+          res.end()
+          return
+        }
+      }
+      // Ollama writes the manifest before it says success: the model exists by the time a client reads it.
+      if (statuses[i] === 'success' && !this.find(name))
+        this.models.push(fakeModel(name.includes(':') ? name : `${name}:latest`))
+      res.write(`${JSON.stringify({ status: statuses[i] })}\n`)
       await delay(1)
     }
-    if (!this.find(name)) this.models.push(fakeModel(name.includes(':') ? name : `${name}:latest`))
     res.end()
   }
 }
@@ -458,6 +490,39 @@ function routeOf(method: string, path: string): Route | null {
     'DELETE /api/delete': 'delete',
   }
   return table[`${method} ${path}`] ?? null
+}
+
+/**
+ * Ollama's name rules, written independently of the app's sanitiser so a test can catch it: parts of
+ * [A-Za-z0-9_.-], a namespace without dots, no `..`, at most 128 characters in all, the model part starting
+ * with a letter, digit or underscore.
+ */
+function isValidModelName(name: string): boolean {
+  if (name.length === 0 || name.length > 128 || name.includes('..')) return false
+  const match = /^(?:([^/:]+)\/)?(?:([^/:]+)\/)?([^/:]+)(?::([^/:]+))?$/.exec(name)
+  if (!match) return false
+  const [, first, second, model, tag] = match
+  const namespace = second ?? first
+  const part = /^[A-Za-z0-9_.-]+$/
+  return (
+    part.test(model!) &&
+    /^[A-Za-z0-9_]/.test(model!) &&
+    (namespace === undefined || /^[A-Za-z0-9_-]+$/.test(namespace)) &&
+    (tag === undefined || part.test(tag))
+  )
+}
+
+/** `files`/`adapters` maps: relative slash paths to `sha256:<hex>` digests, else the server's 400 message. */
+function fileMapError(map: unknown): string | null {
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) return 'invalid file map'
+  for (const [path, digest] of Object.entries(map)) {
+    const segments = path.split('/')
+    if (path === '.' || /[\\:]/.test(path) || segments.some((s) => s === '' || s === '.' || s === '..'))
+      return `file path must be relative: ${path}`
+    if (typeof digest !== 'string' || !/^sha256[:-][0-9a-f]{64}$/.test(digest))
+      return `invalid digest for ${path}: invalid digest format`
+  }
+  return null
 }
 
 function sameName(a: string, b: unknown): boolean {

@@ -1,0 +1,108 @@
+// Trainer recipes: one JSON manifest per recipe in resources/trainers/, validated here. A manifest says what
+// the trainer reads (export formats, or plain text), what it produces, what it needs, how a person installs
+// it, and its argv template (arguments only, never a shell string; see argv-template.ts).
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { formatIds } from '@shared/export/formats'
+import { AppFailure } from '@shared/ipc/result'
+import { placeholderNames, renderArgv } from './argv-template'
+
+/** What a trainer can read: an export format, or the plain text file llama-finetune trains on. */
+export const datasetKinds = [...formatIds, 'plain-text'] as const
+export const trainingMethods = ['sft', 'dpo', 'full'] as const
+
+export const hyperparametersSchema = z.strictObject({
+  epochs: z.number().positive().max(1000),
+  /** Overrides epochs when set: some trainers (MLX-LM) count iterations, not epochs. */
+  max_steps: z.number().int().positive().nullable(),
+  learning_rate: z.number().positive().max(1),
+  batch_size: z.number().int().positive().max(4096),
+  gradient_accumulation: z.number().int().positive().max(4096),
+  lora_rank: z.number().int().positive().max(1024),
+  lora_alpha: z.number().positive().max(4096),
+  lora_dropout: z.number().min(0).max(1),
+  max_seq_length: z
+    .number()
+    .int()
+    .positive()
+    .max(1 << 20),
+  seed: z.number().int().nonnegative(),
+  /** DPO's KL strength; ignored by SFT. */
+  beta: z.number().positive().max(100),
+})
+export type Hyperparameters = z.infer<typeof hyperparametersSchema>
+
+const runtimeSchema = z.discriminatedUnion('kind', [
+  // A script shipped next to the manifest, run by a Python the user chose; `modules` are checked on start.
+  z.strictObject({
+    kind: z.literal('python'),
+    script: z.string().regex(/^[A-Za-z0-9_]+\.py$/),
+    modules: z.array(z.string().min(1)).min(1),
+  }),
+  z.strictObject({ kind: z.literal('executable'), program: z.string().min(1) }),
+  // The person's own command: argv is the whole command, program first.
+  z.strictObject({ kind: z.literal('custom') }),
+])
+
+export const recipeSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
+    label: z.string().min(1),
+    description: z.string().min(1),
+    reads: z.array(z.enum(datasetKinds)).min(1),
+    produces: z.enum(['gguf', 'lora-adapter']),
+    methods: z.array(z.enum(trainingMethods)).min(1),
+    runtime: runtimeSchema,
+    requirements: z.strictObject({
+      platforms: z.array(z.enum(['linux', 'darwin', 'win32'])).min(1),
+      accelerator: z.enum(['cpu', 'nvidia-cuda', 'apple-silicon', 'any']),
+      python: z.string().optional(),
+      packages: z.array(z.string().min(1)),
+      notes: z.string().optional(),
+    }),
+    install: z.strictObject({ summary: z.string().min(1), steps: z.array(z.string().min(1)).min(1) }),
+    argv: z.array(z.string()),
+    defaults: hyperparametersSchema.partial(),
+  })
+  .superRefine((recipe, ctx) => {
+    const dummy = Object.fromEntries(placeholderNames.map((name) => [name, `<${name}>`]))
+    try {
+      renderArgv(recipe.runtime.kind === 'custom' ? recipe.argv : ['program', ...recipe.argv], dummy)
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['argv'], message: (error as Error).message })
+    }
+    // A Python script learns everything from the config file; without {config} it could not run.
+    if (recipe.runtime.kind === 'python' && !recipe.argv.some((a) => a.includes('{config}')))
+      ctx.addIssue({ code: 'custom', path: ['argv'], message: 'A Python recipe must pass {config}.' })
+  })
+export type Recipe = z.infer<typeof recipeSchema>
+
+/** Every `*.json` manifest in `dir`, sorted by id; throws naming the file and field of the first bad one. */
+export async function loadRecipes(dir: string): Promise<Recipe[]> {
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort()
+  const recipes: Recipe[] = []
+  for (const name of names) {
+    let value: unknown
+    try {
+      value = JSON.parse(await readFile(join(dir, name), 'utf8'))
+    } catch (error) {
+      throw new AppFailure(
+        'invalid-payload',
+        `Trainer recipe ${name} is not valid JSON: ${(error as Error).message}`,
+      )
+    }
+    const parsed = recipeSchema.safeParse(value)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new AppFailure(
+        'invalid-payload',
+        `Trainer recipe ${name}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      )
+    }
+    if (recipes.some((r) => r.id === parsed.data.id))
+      throw new AppFailure('invalid-payload', `Trainer recipe ${name} repeats the id ${parsed.data.id}.`)
+    recipes.push(parsed.data)
+  }
+  return recipes.sort((a, b) => a.id.localeCompare(b.id))
+}

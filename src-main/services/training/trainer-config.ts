@@ -19,6 +19,8 @@ import { AppFailure } from '@shared/ipc/result'
 import { writeFileAtomic } from '../../fs/atomic-write'
 import { hyperparametersSchema, trainingMethods, type Hyperparameters, type Recipe } from './recipe'
 
+const preferenceFormats: ReadonlySet<string> = new Set(['dpo', 'openai-preference', 'kto'])
+
 export const trainerConfigSchemaId = 'winnow.trainer-config/1'
 export const trainerConfigFileName = 'trainer-config.json'
 
@@ -74,6 +76,15 @@ export function trainerConfig(recipe: Recipe, run: TrainerRunSpec): TrainerConfi
     throw new AppFailure(
       'invalid-payload',
       `${recipe.label} does not do ${run.method} (it does ${recipe.methods.join(', ')}).`,
+    )
+  // DPO learns from chosen/rejected pairs and SFT from accepted texts; the other's rows would fail minutes in.
+  const isPreference = preferenceFormats.has(run.dataset.format)
+  if ((run.method === 'dpo') !== isPreference && run.method !== 'full')
+    throw new AppFailure(
+      'invalid-payload',
+      run.method === 'dpo'
+        ? `DPO trains on preference pairs: export the dataset as DPO, not ${run.dataset.format}.`
+        : `${run.method.toUpperCase()} trains on accepted texts, not ${run.dataset.format} preference rows: export an SFT format.`,
     )
   const parsed = trainerConfigSchema.safeParse({
     schema: trainerConfigSchemaId,

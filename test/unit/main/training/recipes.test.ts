@@ -161,6 +161,16 @@ describe('the trainer config', () => {
       /reads sft-messages, .* not dpo/,
     )
     expect(() => trainerConfig(recipe('mlx-lora'), run({ method: 'dpo' }))).toThrow(/does not do dpo/)
+    expect(() => trainerConfig(recipe('trl-lora'), run({ method: 'dpo' }))).toThrow(
+      /export the dataset as DPO, not sft-messages/,
+    )
+    expect(() => trainerConfig(recipe('trl-lora'), run({ dataset: { path: '/d', format: 'dpo' } }))).toThrow(
+      /SFT trains on accepted texts, not dpo preference rows/,
+    )
+    expect(
+      trainerConfig(recipe('trl-lora'), run({ method: 'dpo', dataset: { path: '/d', format: 'dpo' } }))
+        .method,
+    ).toBe('dpo')
     expect(() => trainerConfig(recipe('trl-lora'), run({ hyperparameters: { batch_size: 0 } }))).toThrow(
       /hyperparameters\.batch_size/,
     )

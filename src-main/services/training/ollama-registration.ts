@@ -12,6 +12,10 @@ import { registrationFiles, type RunOutput } from './registration-files'
 
 export const defaultOllamaHost = 'http://127.0.0.1:11434'
 
+/**
+ * `hashing`, then `uploading` as each file's turn comes, followed by `present` when Ollama already had it
+ * and nothing was sent; then `creating` once per status line Ollama streams.
+ */
 export type RegistrationEvent =
   { phase: 'hashing' | 'uploading' | 'present'; file: string } | { phase: 'creating'; status: string }
 

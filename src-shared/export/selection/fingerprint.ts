@@ -33,16 +33,54 @@ export function fingerprintWords(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9_]+(?:['.,][a-z0-9_]+)*/g) ?? []
 }
 
+const isWordCode = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95
+
+/**
+ * hash32 of each word of fingerprintWords(text), in order. For ASCII text the words are hashed as they are
+ * scanned, lower-cased on the fly, without making a string of each (a third of an export's fingerprint time).
+ */
+export function wordHashes(text: string, seed: number): number[] {
+  if (!isAscii(text)) return fingerprintWords(text).map((word) => hash32(word, seed))
+  const out: number[] = []
+  const n = text.length
+  for (let i = 0; i < n;) {
+    if (!isWordCode(text.charCodeAt(i))) {
+      i++
+      continue
+    }
+    let h = seed | 0
+    let length = 0
+    for (; i < n; i++) {
+      let c = text.charCodeAt(i)
+      if (!isWordCode(c)) {
+        // An apostrophe, period or comma between two word characters joins them.
+        const joins = (c === 39 || c === 46 || c === 44) && i + 1 < n && isWordCode(text.charCodeAt(i + 1))
+        if (!joins) break
+      }
+      if (c >= 65 && c <= 90) c += 32
+      // hash32's block step, one UTF-16 code unit at a time.
+      let k = Math.imul(c, 0xcc9e2d51)
+      k = (k << 15) | (k >>> 17)
+      h ^= Math.imul(k, 0x1b873593)
+      h = (h << 13) | (h >>> 19)
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0
+      length++
+    }
+    out.push(fmix32(h ^ length))
+  }
+  return out
+}
+
 /** Hashes of the `size`-word shingles (repeats kept: they cannot change a minimum). */
 function shingles(text: string, size: number, seed: number): Uint32Array {
-  const list = fingerprintWords(text)
-  if (list.length === 0) return new Uint32Array(0)
-  const wordHashes = list.map((word) => hash32(word, seed))
-  const count = Math.max(1, list.length - size + 1)
+  const hashes = wordHashes(text, seed)
+  if (hashes.length === 0) return new Uint32Array(0)
+  const count = Math.max(1, hashes.length - size + 1)
   const out = new Uint32Array(count)
   for (let i = 0; i < count; i++) {
     let h = seed ^ 0x2545f491
-    for (let k = i; k < Math.min(i + size, list.length); k++) h = fmix32(Math.imul(h, 31) + wordHashes[k]!)
+    for (let k = i; k < Math.min(i + size, hashes.length); k++) h = fmix32(Math.imul(h, 31) + hashes[k]!)
     out[i] = h
   }
   return out

@@ -17,6 +17,8 @@ export class ItemTable {
   #isTest = new Uint8Array(1024)
   readonly #sampleIds: string[] = []
   readonly #slabs: Uint8Array[] = []
+  /** Each sample's place in sample id order, computed once the table is complete, so sorts compare numbers. */
+  #sampleRanks: Int32Array | null = null
   readonly #signatureBytes: number
 
   /** `signatureBytes`: numPerm of the near-duplicate spec, or 0 when there is no near-duplicate search. */
@@ -26,6 +28,7 @@ export class ItemTable {
 
   /** Registers a sample id once; its items refer to it by number. */
   addSample(sampleId: string): number {
+    this.#sampleRanks = null
     return this.#sampleIds.push(sampleId) - 1
   }
 
@@ -84,14 +87,16 @@ export class ItemTable {
     return this.#signatureAt(row)
   }
 
-  /** Item id order ("accepted:…" before "human-original:…", then by sample id) without building the ids. */
+  /**
+   * Item id order ("accepted:…" before "human-original:…", then by sample id) without building the ids: by
+   * the sample's rank in id order, which two million string comparisons per sort made worth computing.
+   */
   compareIds(a: number, b: number): number {
-    const kindA = this.kind(a)
-    const kindB = this.kind(b)
-    if (kindA !== kindB) return kindA < kindB ? -1 : 1
-    const sampleA = this.sampleId(a)
-    const sampleB = this.sampleId(b)
-    return sampleA < sampleB ? -1 : sampleA > sampleB ? 1 : 0
+    const kindA = this.#kind[a]!
+    const kindB = this.#kind[b]!
+    if (kindA !== kindB) return kindA === 1 ? -1 : 1
+    const ranks = this.#sampleRanks ?? this.#rankSamples()
+    return ranks[this.#sample[a]!]! - ranks[this.#sample[b]!]!
   }
 
   /** Priority, wherever "the first" is kept: humans, then shallower, then by id (as compareItems). */
@@ -123,6 +128,17 @@ export class ItemTable {
       reviewedAt: null,
       text: '',
     }
+  }
+
+  #rankSamples(): Int32Array {
+    const ids = this.#sampleIds
+    const order = ids.map((_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0))
+    const ranks = new Int32Array(ids.length)
+    // Equal ids (the same sample given twice to an array-based caller) share a rank, as equal strings compare.
+    for (let i = 0; i < order.length; i++)
+      ranks[order[i]!] = i > 0 && ids[order[i]!] === ids[order[i - 1]!] ? ranks[order[i - 1]!]! : i
+    this.#sampleRanks = ranks
+    return ranks
   }
 
   #signatureAt(row: number): Uint8Array {

@@ -8,7 +8,9 @@ import {
   compactSimilarity,
   exactKey,
   fingerprintWords,
+  wordHashes,
 } from '@shared/export/selection/fingerprint'
+import { hash32 } from '@shared/export/selection/hash'
 import { words } from '@shared/export/selection/minhash'
 
 const word = fc.stringMatching(/^[A-Za-z][a-z]{0,9}$/)
@@ -26,6 +28,16 @@ describe('fingerprint', () => {
       { numRuns: 300 },
     )
     expect(fingerprintWords("Don't pay 3.14 or 10,000 now.")).toEqual(words("Don't pay 3.14 or 10,000 now."))
+  })
+
+  it('hashes ASCII words while scanning exactly as hashing the words themselves', () => {
+    const asciiText = fc.stringMatching(/^[A-Za-z0-9_ .,'!?;:()\n-]{0,80}$/)
+    fc.assert(
+      fc.property(fc.oneof(asciiText, prose, fc.string()), fc.nat(), (text, seed) => {
+        expect(wordHashes(text, seed)).toEqual(fingerprintWords(text).map((word) => hash32(word, seed)))
+      }),
+      { numRuns: 500 },
+    )
   })
 
   it('gives equal keys to texts equal after normalisation, and different keys otherwise', () => {

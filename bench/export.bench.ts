@@ -46,8 +46,10 @@ async function buildPage(): Promise<void> {
   })
 }
 
-/** Summed resident memory (MiB) of every descendant of this process. */
-async function descendantsRssMiB(): Promise<number> {
+type Memory = { total: number; renderer: number; chromium: number; host: number }
+
+/** Resident memory (MiB) of every descendant of this process: in all, and by role. */
+async function descendantsRss(): Promise<Memory> {
   const parents = new Map<number, number>()
   const rss = new Map<number, number>()
   for (const name of await readdir('/proc')) {
@@ -61,23 +63,30 @@ async function descendantsRssMiB(): Promise<number> {
       // the process ended meanwhile
     }
   }
-  let total = 0
+  const memory: Memory = { total: 0, renderer: 0, chromium: 0, host: 0 }
   for (const pid of parents.keys()) {
-    for (let up = parents.get(pid); up !== undefined && up > 1; up = parents.get(up))
-      if (up === process.pid) {
-        total += rss.get(pid) ?? 0
-        break
-      }
+    for (let up = parents.get(pid); up !== undefined && up > 1; up = parents.get(up)) {
+      if (up !== process.pid) continue
+      const mib = (rss.get(pid) ?? 0) / (1024 * 1024)
+      const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+      memory.total += mib
+      if (command.includes('--type=renderer')) memory.renderer += mib
+      else if (command.includes('browser-host')) memory.host += mib
+      else memory.chromium += mib
+      break
+    }
   }
-  return total / (1024 * 1024)
+  return memory
 }
 
-function sampleRss(): { stop(): Promise<number> } {
-  let peak = 0
+/** Peak memory, per role and in all, sampled every 100 ms until stopped. */
+function sampleRss(): { stop(): Promise<Memory> } {
+  const peak: Memory = { total: 0, renderer: 0, chromium: 0, host: 0 }
   let running = true
   const loop = (async () => {
     while (running) {
-      peak = Math.max(peak, await descendantsRssMiB())
+      const now = await descendantsRss()
+      for (const role of Object.keys(peak) as (keyof Memory)[]) peak[role] = Math.max(peak[role], now[role])
       await new Promise((done) => setTimeout(done, 100))
     }
   })()
@@ -147,8 +156,10 @@ async function main(): Promise<void> {
     }
 
     if (process.env.BENCH_SEED_ONLY === '1') return // prepare the cache now, measure on a quiet machine later
-    const idleRssMiB = await descendantsRssMiB()
+    const idle = await descendantsRss()
+    const rawRss = sampleRss()
     const rawBefore = await page.evaluate((id) => winnowBench.rawScan(id), projectId)
+    const rawPeak = await rawRss.stop()
     console.log(
       `raw scan: ${rawBefore.rows} rows, ${(rawBefore.chars / 1e6).toFixed(0)} M chars, ${rawBefore.seconds.toFixed(1)} s`,
     )
@@ -159,7 +170,7 @@ async function main(): Promise<void> {
       out,
     ] as const)
     await profiler?.stop()
-    const peakRssMiB = await rss.stop()
+    const peak = await rss.stop()
     console.log(
       `export: ${exported.inputs} samples in ${exported.seconds.toFixed(1)} s; files ${JSON.stringify(exported.files)}`,
     )
@@ -175,8 +186,14 @@ async function main(): Promise<void> {
       rowsPerSec: Math.round(exported.inputs / exported.seconds),
       rawRowsPerSec: Math.round(exported.inputs / rawSeconds),
       ratio: Number((rawSeconds / exported.seconds).toFixed(3)),
-      peakRssMiB: Math.round(peakRssMiB),
-      idleRssMiB: Math.round(idleRssMiB),
+      peakRssMiB: Math.round(peak.total),
+      // The same processes while the raw scan ran, and before either: what the export itself adds.
+      rawScanPeakRssMiB: Math.round(rawPeak.total),
+      idleRssMiB: Math.round(idle.total),
+      peakRendererMiB: Math.round(peak.renderer),
+      peakChromiumOtherMiB: Math.round(peak.chromium),
+      peakHostMiB: Math.round(peak.host),
+      rawScanPeakRendererMiB: Math.round(rawPeak.renderer),
       dpoRows,
       exportSeconds: Number(exported.seconds.toFixed(1)),
       rawScanSeconds: Number(rawSeconds.toFixed(1)),

@@ -18,6 +18,7 @@ import { uuidv7 } from '@shared/ids/uuidv7'
 import { freePort, openApp, startHost } from '../test/e2e/harness'
 import { openProject } from '../test/e2e/app-driver'
 import { sampleText } from '../test/factories/corpus-files'
+import { benchCandidate } from './export-page/corpus'
 
 /** Bump when the seeded content or the store's schema changes in a way the cache must not survive. */
 const SEED_VERSION = 1
@@ -55,46 +56,15 @@ function sampleAt(ord: number, batchId: string): SampleRecord {
   }
 }
 
-/** A complete candidate as the generation job records it (chat prompt, sampling, timings), minus logprobs. */
-function candidateFor(sample: SampleRecord, index: number, jobId: string): CandidateRecord {
-  return {
-    id: uuidv7(),
-    sampleId: sample.id,
+/** The export benchmark's candidate, with this benchmark's text. */
+const candidateFor = (sample: SampleRecord, index: number, jobId: string): CandidateRecord =>
+  benchCandidate(
+    sample,
+    index,
+    uuidv7(),
     jobId,
-    slot: `${sample.id}|tiny:latest|0.7|${index}`,
-    status: 'complete',
-    text: `Rewrite ${index + 1}. ${sampleText(sample.ord * 3 + index + 1, 240)}`,
-    thinking: null,
-    failure: null,
-    provenance: {
-      engine: 'ollama',
-      host: 'http://127.0.0.1:11434',
-      model: 'tiny:latest',
-      modelDigest: 'sha256:' + '7'.repeat(64),
-      engineVersion: '0.12.0',
-      templateId: 'rewrite-plain',
-      templateHash: 'a'.repeat(64),
-      prompt: {
-        mode: 'chat',
-        messages: [
-          { role: 'system', content: 'Rewrite the text in plain words. Keep its meaning.' },
-          { role: 'user', content: sample.text },
-        ],
-      },
-      sampling: { temperature: 0.7, topP: null, topK: null, seed: null, maxTokens: 256, stop: [] },
-      logprobsTopK: null,
-      think: false,
-      attempt: 1,
-      generationId: 0,
-    },
-    timings: { firstTokenMs: 40, totalMs: 900 },
-    tokenCounts: { prompt: 90, completion: 60 },
-    doneReason: 'stop',
-    logprobs: null,
-    logprobSummary: null,
-    createdAt: new Date(Date.UTC(2026, 0, 1) + sample.ord * 1000 + index).toISOString(),
-  }
-}
+    `Rewrite ${index + 1}. ${sampleText(sample.ord * 3 + index + 1, 240)}`,
+  )
 
 /** Checked against the same schema the log's readers use, so the seed cannot drift from real events. */
 function checked(input: TypedInput): TypedInput {

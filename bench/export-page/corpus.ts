@@ -1,6 +1,7 @@
 // Deterministic, varied text for the export benchmark: words drawn from a Zipfian vocabulary of made-up
 // words by a seeded generator, so exact and near-duplicate detection see a realistic spread (a handful
 // of words cycling would make every text a near-duplicate of every other).
+import { seededRandom } from '@shared/domain/seeded-random'
 import { sha256Hex } from '@shared/domain/sha256'
 import type { CandidateRecord } from '@shared/domain/candidate'
 import type { SampleRecord } from '@shared/domain/sample'
@@ -41,17 +42,6 @@ const words = Array.from({ length: VOCABULARY }, (_, w) => word(w))
 const cumulative = new Float64Array(VOCABULARY)
 for (let r = 0, total = 0; r < VOCABULARY; r++) cumulative[r] = total += 1 / (r + 1)
 
-/** mulberry32: a small seeded generator, the same sequence in every process. */
-function generator(seed: number): () => number {
-  let a = seed | 0
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function zipfWord(next: () => number): string {
   const target = next() * cumulative[VOCABULARY - 1]!
   let lo = 0
@@ -66,7 +56,7 @@ function zipfWord(next: () => number): string {
 
 /** About `count` words of text number `index` (variant 0 is the source; 1, 2, … its rewrites). */
 export function benchText(index: number, variant: number, count = 50): string {
-  const next = generator(index * 8 + variant + 1)
+  const next = seededRandom(index * 8 + variant + 1)
   const parts: string[] = []
   for (let i = 0; i < count; i++) parts.push(zipfWord(next))
   const sentence = parts.join(' ')
@@ -89,12 +79,14 @@ export function benchSample(ord: number, id: string, batchId: string): SampleRec
   }
 }
 
-/** A complete candidate as the generation job records it (chat prompt, sampling, timings), minus logprobs. */
+/** A complete candidate as the generation job records it (chat prompt, sampling, timings), minus logprobs; the
+ * review benchmark's seed uses it too, with its own text. */
 export function benchCandidate(
   sample: SampleRecord,
   index: number,
   id: string,
   jobId: string,
+  text: string = benchText(sample.ord, index + 1),
 ): CandidateRecord {
   return {
     id,
@@ -102,7 +94,7 @@ export function benchCandidate(
     jobId,
     slot: `${sample.id}|tiny:latest|0.7|${index}`,
     status: 'complete',
-    text: benchText(sample.ord, index + 1),
+    text,
     thinking: null,
     failure: null,
     provenance: {

@@ -16,6 +16,7 @@ import { generationSpecFor } from '../factories/generation-spec'
 import { flagReasons, type DecisionKind, type UnsealedDecision } from '@shared/domain/decision'
 import { wordDiff } from '@shared/text/word-diff'
 import { uuidv7 } from '@shared/ids/uuidv7'
+import { seededRandom } from '@shared/domain/seeded-random'
 
 const project = 'Rebuild decisions bar'
 const sampleCount = 200
@@ -166,18 +167,6 @@ async function storedCandidates(page: Page): Promise<Map<string, { id: string; t
   )
 }
 
-/** mulberry32: a small seeded generator, so the decision script is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /**
  * A scripted session: `decisionsPerSample` decisions per sample, a mix of every kind. Undos name a decision
  * still in effect on that sample (tracked here the way review-state.ts's decisionsInEffect does), so the
@@ -187,7 +176,7 @@ function scriptDecisions(
   projectId: string,
   candidates: Map<string, { id: string; text: string }[]>,
 ): UnsealedDecision[][] {
-  const random = seeded(20_000)
+  const random = seededRandom(20_000)
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!
   const weights: [DecisionKind, number][] = [
     ['select', 24],

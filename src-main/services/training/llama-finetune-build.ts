@@ -126,9 +126,9 @@ export async function llamaCppRelease(llamaSourceDir: string): Promise<string> {
 
 /** `[ 45%] Building …` (Makefiles) or `[12/200] Building …` (Ninja) to a percentage. */
 export function buildPercent(line: string): number | null {
-  const make = /^\[\s*(\d{1,3})%\]/.exec(line)
+  const make = line.match(/^\[\s*(\d{1,3})%\]/)
   if (make) return Math.min(100, Number(make[1]))
-  const ninja = /^\[(\d+)\/(\d+)\]/.exec(line)
+  const ninja = line.match(/^\[(\d+)\/(\d+)\]/)
   if (ninja && Number(ninja[2]) > 0) return Math.floor((100 * Number(ninja[1])) / Number(ninja[2]))
   return null
 }

@@ -35,7 +35,7 @@ export class LlamaFinetuneParser implements LogParser {
   )
 
   read(line: string): TrainerProgress | null {
-    const match = LlamaFinetuneParser.#line.exec(line.trim())
+    const match = line.trim().match(LlamaFinetuneParser.#line)
     if (!match) return null
     return {
       step: Number(match[2]),
@@ -67,7 +67,7 @@ export class TransformersParser implements LogParser {
 
   read(line: string): TrainerProgress | null {
     const text = line.trim()
-    const bar = TransformersParser.#bar.exec(line)
+    const bar = line.match(TransformersParser.#bar)
     if (bar) return this.#readBar(Number(bar[2]), Number(bar[3]), clockSeconds(bar[5]))
     if (!TransformersParser.#dict.test(text)) return null
     const entries = new Map<string, number | null>()
@@ -110,10 +110,10 @@ export class MlxLmParser implements LogParser {
   read(line: string): TrainerProgress | null {
     const text = line.trim()
     if (text.startsWith('Starting training')) {
-      this.#total = toNumber(MlxLmParser.#start.exec(text)?.[1])
+      this.#total = toNumber(text.match(MlxLmParser.#start)?.[1])
       return null
     }
-    const train = MlxLmParser.#train.exec(text)
+    const train = text.match(MlxLmParser.#train)
     if (train) {
       const step = Number(train[1])
       const rate = toNumber(train[4])
@@ -129,7 +129,7 @@ export class MlxLmParser implements LogParser {
         source: 'mlx-lm',
       }
     }
-    const val = MlxLmParser.#val.exec(text)
+    const val = text.match(MlxLmParser.#val)
     if (!val) return null
     const step = Number(val[1])
     return {

@@ -1,17 +1,7 @@
 // Seeded randomness for embedding metrics (mulberry32 and content-keyed orders), so that subsampling and
 // k-means++ give the same answer on every run, machine and input order; Math.random would not.
 
-/** Uniform numbers in [0, 1) from a 32-bit seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom } from '../../domain/seeded-random'
 
 /** FNV-1a over the float32 bits of a vector, mixed with the seed: a stable pseudo-random key per content. */
 function contentKey(vector: Float32Array, seed: number): number {

@@ -19,6 +19,7 @@ import { Notifications } from './notifications.svelte'
 import { ProjectionSync } from './projection-sync.svelte'
 import { ProjectsState } from './projects.svelte'
 import { ReviewState } from './review.svelte'
+import type { StoreChange } from './store-changes'
 
 export type View = 'projects' | 'browse' | 'import' | 'models' | 'generate' | 'review' | 'datasets' | 'jobs'
 export type AppInfo = Reply<'app.info'>
@@ -44,6 +45,8 @@ export class AppState {
   #store = $state.raw<OpenedStore | null>(null)
   #storeError = $state<string | null>(null)
   #sync = $state.raw<ProjectionSync | null>(null)
+  /** The store version the views last re-read at (see storeChanged). */
+  #seenStoreVersion = 0
   #info = $state.raw<AppInfo | null>(null)
   #isShortcutsOpen = $state(false)
 
@@ -149,12 +152,20 @@ export class AppState {
     await this.projects.delete(projectId, confirmName)
   }
 
-  /** The projection applied more of the log: every view that reads the store re-queries. */
+  /**
+   * The projection applied more of the log: every view whose rows it changed re-queries. Pages of review
+   * decisions alone (one per decision while a person reviews) leave samples, candidates, batches and
+   * exports as they were, so only the views that show decisions read again.
+   */
   storeChanged(): void {
-    void this.batches.refresh()
+    const sync = this.#sync
+    const change: StoreChange = sync?.changesSince(this.#seenStoreVersion) ?? 'everything'
+    this.#seenStoreVersion = sync?.version ?? 0
     this.browse.storeChanged()
+    void this.review.storeChanged(change)
+    if (change !== 'everything') return
+    void this.batches.refresh()
     this.generate.storeChanged()
-    void this.review.storeChanged()
     void this.datasets.storeChanged()
   }
 

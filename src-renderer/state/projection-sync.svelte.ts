@@ -16,6 +16,7 @@ import { countSampleRows } from '../db/repos/samples.repo'
 import { countCandidates } from '../db/repos/candidates.repo'
 import { countDecisions } from '../db/repos/decisions.repo'
 import { getSentinel } from '../db/repos/sentinel.repo'
+import { StoreChanges, type StoreChange } from './store-changes'
 
 export type SyncStatus = 'idle' | 'syncing' | 'rebuilding' | 'error'
 
@@ -87,6 +88,7 @@ export class ProjectionSync {
   /** The newest log position a log.appended notice has told of since the project was opened. */
   #noticedSeq = 0
   #unsubscribe: Array<() => void> = []
+  readonly #changes = new StoreChanges()
 
   constructor(db: WinnowDb, deps: ProjectionSyncDeps = {}) {
     this.#db = db
@@ -118,6 +120,11 @@ export class ProjectionSync {
   /** Incremented after every change to the store, so views know to re-query. */
   get version(): number {
     return this.#version
+  }
+
+  /** What the pages applied after store version `version` changed (see store-changes.ts). */
+  changesSince(version: number): StoreChange {
+    return this.#changes.since(version, this.#version)
   }
 
   get projectId(): string | null {
@@ -198,6 +205,7 @@ export class ProjectionSync {
     this.#inlineHead = null
     this.#noticedSeq = 0
     this.#knownLogId = null
+    this.#changes.clear()
     this.#rejectWaiters('The project was closed before the local database caught up with its log.')
   }
 
@@ -305,6 +313,7 @@ export class ProjectionSync {
         this.#rebuildReason = reason
         await clearProject(db, projectId)
         this.#version += 1
+        this.#changes.recordEverything(this.#version)
       }
     }
 
@@ -343,6 +352,7 @@ export class ProjectionSync {
       this.#releaseWaiters()
       this.#progress = { applied: last.seq - fromSeq, target: this.#progress.target }
       this.#version += 1
+      this.#changes.recordPage(this.#version, page.events)
       if (!hasMore || generation !== this.#generation) break
     }
     if (this.#rebuildReason !== null && generation === this.#generation) {

@@ -28,6 +28,11 @@ export class ItemCache {
     if (!this.#pending.has(sampleId)) this.#pending.set(sampleId, this.#read(source, sampleId))
   }
 
+  /** The store changed this sample's rows: a read of it made before may be stale. */
+  forget(sampleId: string): void {
+    this.#pending.delete(sampleId)
+  }
+
   /** The store changed or the annotator did: what was read ahead may be stale. */
   clear(): void {
     this.#pending.clear()

@@ -12,6 +12,7 @@ import { ItemCache, type ItemSource } from './review-items'
 import { coalesced, readReviewCounts, type ReviewProgressCounts } from './review-progress'
 import { ReviewList } from './review-list.svelte'
 import { loadItem, type QueueName, type ReviewItem } from './review-queue'
+import type { StoreChange } from './store-changes'
 
 export type { ReviewProgressCounts }
 
@@ -162,15 +163,24 @@ export class ReviewState {
     await this.#show(this.#index)
   }
 
-  /** Another page of the log was applied: refresh counts and the item on screen (not the queue's order). */
-  async storeChanged(): Promise<void> {
+  /**
+   * Another page of the log was applied: refresh counts and, where the page touched them, the item on
+   * screen and the one read ahead (never the queue's order). A page of decisions on other samples leaves
+   * both items as they were: re-reading them queued ahead of the next decision's store write.
+   */
+  async storeChanged(change: StoreChange = 'everything'): Promise<void> {
     if (this.#db === null || !this.#isShown) return
-    this.#items.clear()
-    if (this.queue.length === 0) return this.#reloadQueue()
-    // Read the next item again at once, so moving on stays instant after every decision that lands.
+    if (change === 'everything') {
+      this.#items.clear()
+      if (this.queue.length === 0) return this.#reloadQueue()
+    } else for (const sampleId of change.decidedSampleIds) this.#items.forget(sampleId)
+    const current = this.#item?.sample.id
+    const isCurrentChanged =
+      change === 'everything' || (current !== undefined && change.decidedSampleIds.has(current))
+    // Read the next item again at once (if it was touched), so moving on stays instant.
     this.#prepareFollowing()
     try {
-      await Promise.all([this.#refreshCounts(), this.#refreshItem()])
+      await Promise.all([this.#refreshCounts(), isCurrentChanged ? this.#refreshItem() : undefined])
     } catch (error) {
       this.#error = `Could not re-read the review: ${messageOf(error)}`
     }
@@ -342,7 +352,15 @@ export class ReviewState {
     if (this.queue[this.#index] !== sampleId) return // moved on meanwhile
     this.#item = item
     this.#shownAt = this.#now()
-    this.#prepareFollowing() // ready before it is needed
+    // Ready before it is needed, but after the decisions in flight: IndexedDB queues a write behind every
+    // transaction started before it, and the person is waiting for that write to show "saved".
+    void this.#chain.catch(() => undefined).then(() => this.#readAhead(index))
+  }
+
+  /** The next item, and the next page of the queue when few samples are left in the loaded one. */
+  #readAhead(index: number): void {
+    if (this.#index !== index) return // moved on meanwhile: that #show reads ahead for itself
+    this.#prepareFollowing()
     const source = this.#source()
     if (source !== null && this.queue.length - index <= queueLowWater)
       this.#list.extend(

@@ -201,6 +201,51 @@ describe('the review state', () => {
   })
 })
 
+/** Counts the store reads of one review item (the one transaction over its four tables) from now on. */
+function countItemReads(db: WinnowDb): () => number {
+  const spy = vi.spyOn(db, 'transaction')
+  const itemTables = [db.samples, db.candidates, db.reviews, db.decisions]
+  return () =>
+    spy.mock.calls.filter((args) => {
+      const tables: unknown = args[1]
+      return Array.isArray(tables) && tables.length === 4 && itemTables.every((t) => tables.includes(t))
+    }).length
+}
+
+const settle = (ms = 20): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+// bench:review: reads started while a decision was saving queued in IndexedDB ahead of its write.
+describe('the reads around a decision', () => {
+  it('reads the next item ahead only once the decision in flight is saved', async () => {
+    const { review, db, sync, imported } = await project(5)
+    await settle() // the read-ahead of the second item, started on opening
+    const itemReads = countItemReads(db)
+    let release = (): void => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    vi.spyOn(sync, 'waitForSeq').mockImplementation(async () => gate)
+    const saved = review.selectCandidate(0)
+    await review.next()
+    expect(review.item?.sample.id).toBe(imported[1]?.id)
+    await settle()
+    expect(itemReads()).toBe(0)
+    release()
+    expect(await saved).toBe(true)
+    await vi.waitFor(() => expect(itemReads()).toBe(1)) // the third item, now
+  })
+
+  it('re-reads only what a page of decisions touched', async () => {
+    const { review, db, imported } = await project(5)
+    await settle()
+    const itemReads = countItemReads(db)
+    await review.storeChanged({ decidedSampleIds: new Set([imported[3]!.id]) })
+    expect(itemReads()).toBe(0)
+    await review.storeChanged({ decidedSampleIds: new Set([imported[0]!.id]) })
+    expect(itemReads()).toBe(1) // the item on screen
+    await review.storeChanged('everything')
+    expect(itemReads()).toBe(3) // on screen, and the one read ahead again
+  })
+})
+
 describe('loading a queue', () => {
   it('pages past chunks and stops at the limit', async () => {
     const { db, log, imported } = await project(7)

@@ -24,6 +24,9 @@ import { EmbeddedModels } from './models/embedded-models'
 import { createPullWorker } from './models/pull-job'
 import { TemplatesService } from './templates/templates-service'
 import { findResourcesDir } from './resources-dir'
+import { MonitorLog } from './monitor/monitor-log'
+import { MonitorService } from './monitor/monitor-service'
+import { createProbeWorker } from './monitor/probe-job'
 
 export interface FilePickers {
   pickImport(): Promise<string | null>
@@ -71,6 +74,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     createGenerationWorker(registry, engineFor, (snapshot) => events.emit('generation.streaming', snapshot)),
   )
   jobs.register(createPullWorker(engineForHost))
+  const monitorLog = new MonitorLog(registry)
+  jobs.register(
+    createProbeWorker(registry, monitorLog, {
+      generatorFor: (g) =>
+        g.engine === 'ollama' && g.ollama !== null
+          ? engineForHost(g.ollama.host)
+          : embedded.engineFor(g.ggufPath ?? ''),
+      scorerFor: (g) => (g.ggufPath === null ? null : embedded.engineFor(g.ggufPath)),
+    }),
+  )
+  const monitor = new MonitorService(registry, monitorLog, jobs)
   const models = new ModelsService(engineForHost, jobs)
   const templates = new TemplatesService(() => options.resourcesDir ?? findResourcesDir())
   const imports = new ImportService(registry, jobs)
@@ -181,6 +195,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'export.abort': ({ exportId }) => exports.abort(exportId),
     'backup.create': ({ projectId, folder }) => backups.create(projectId, folder),
     'backup.restore': ({ folder, name }) => backups.restore(folder, name),
+    'monitor.register': ({ projectId, generation }) => monitor.register(projectId, generation),
+    'monitor.freezeSets': ({ projectId, ...input }) => monitor.freezeSets(projectId, input),
+    'monitor.probe': ({ projectId, generationId }) => monitor.startProbe(projectId, generationId),
+    'monitor.report': ({ projectId }) => monitor.report(projectId),
+    'monitor.protectedSets': ({ projectId }) => monitor.protectedSets(projectId),
+    'monitor.exportReport': ({ projectId, folder }) => monitor.exportReport(projectId, folder),
     'store.moveAside': async ({ reason }) => {
       if (!options.moveStoreAside) {
         throw new AppFailure(

@@ -5,7 +5,8 @@ import type { DatasetSnapshot, WrittenFile } from '@shared/domain/dataset-snapsh
 import { defaultFormatOptions, type FormatOptions, type PairPolicy } from '@shared/export/format-options'
 import { formatIds, type FormatId } from '@shared/export/formats'
 import { datasetSpec, defaultDatasetSpec, type DatasetSpec } from '@shared/export/selection/dataset-spec'
-import { noProtectedSets, type ProbeOffender } from '@shared/export/selection/probe-guard'
+import type { ProbeOffender } from '@shared/export/selection/probe-guard'
+import type { Api } from '@shared/ipc/contract'
 import type { SelectionPreview } from '@shared/export/selection/preview'
 import type { WinnowDb } from '../db/database'
 import { listDatasets } from '../db/repos/datasets.repo'
@@ -44,6 +45,8 @@ export interface PreviewView {
 }
 
 export type DatasetsPhase = 'idle' | 'reading' | 'exporting'
+/** Writing files, and asking main for the probe and reference sets every export must keep out of training. */
+export type DatasetsApi = ExportApi & Pick<Api, 'monitor.protectedSets'>
 
 export interface ExportResult {
   name: string
@@ -140,14 +143,14 @@ export class DatasetsState {
   #history = $state.raw<DatasetSnapshot[]>([])
   #reviewedCount = $state<number | null>(null)
 
-  readonly #api: ExportApi
+  readonly #api: DatasetsApi
   #db: WinnowDb | null = null
   #projectId: string | null = null
   /** Only a screen on view re-reads the store as the log is applied (a big import bumps it often). */
   #isShown = false
   readonly #refresh = coalesced(() => this.#readStore())
 
-  constructor(deps: { api?: ExportApi } = {}) {
+  constructor(deps: { api?: DatasetsApi } = {}) {
     this.#api = deps.api ?? defaultApi
   }
 
@@ -245,7 +248,7 @@ export class DatasetsState {
         db,
         projectId,
         built.spec,
-        noProtectedSets,
+        await this.#api['monitor.protectedSets']({ projectId }),
         (read) => (this.#readCount = read),
       )
       if (this.#projectId !== projectId) return
@@ -305,7 +308,8 @@ export class DatasetsState {
           formats: this.selectedFormats,
           spec: built.spec,
           formatOptions: built.formatOptions,
-          protectedSets: noProtectedSets,
+          // The collapse monitor's frozen probe and reference sets, as main knows them now.
+          protectedSets: await this.#api['monitor.protectedSets']({ projectId }),
         },
         (progress) => (this.#progress = progress),
       )

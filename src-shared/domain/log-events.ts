@@ -10,6 +10,7 @@ import { candidateRecord, candidateRecordV1 } from './candidate'
 import { toCompactLogprobs } from './token-logprobs'
 import { decisionRecord } from './decision'
 import { datasetSnapshot } from './dataset-snapshot'
+import { frozenSets, modelGenerationRecord, probeResult } from './monitor'
 
 export const logEventPayloads = {
   'project.created': z.object({ name: z.string(), settings: projectSettings }),
@@ -40,6 +41,12 @@ export const logEventPayloads = {
   'decision.recorded': z.object({ decision: decisionRecord }),
   /** A frozen export, written and hashed: what a fine-tune trained on. */
   'dataset.exported': z.object({ snapshot: datasetSnapshot }),
+  /** A model generation the collapse monitor compares (monitor.ts). */
+  'monitor.generationRegistered': z.object({ generation: modelGenerationRecord }),
+  /** The probe and reference sets, frozen once per project: never exported for training. */
+  'monitor.setsFrozen': z.object({ sets: frozenSets }),
+  /** One generation probed on the frozen sets: its continuations, confidence and held-out likelihood. */
+  'monitor.probed': z.object({ probe: probeResult }),
 } as const
 
 export type LogEventKind = keyof typeof logEventPayloads
@@ -56,6 +63,9 @@ export const logEventVersions: Record<LogEventKind, number> = {
   'candidates.recorded': 2,
   'decision.recorded': 1,
   'dataset.exported': 1,
+  'monitor.generationRegistered': 1,
+  'monitor.setsFrozen': 1,
+  'monitor.probed': 1,
 }
 
 export const logEvent = z.object({

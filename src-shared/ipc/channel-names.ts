@@ -38,6 +38,12 @@ export const channelNames = [
   'export.abort',
   'backup.create',
   'backup.restore',
+  'monitor.register',
+  'monitor.freezeSets',
+  'monitor.probe',
+  'monitor.report',
+  'monitor.protectedSets',
+  'monitor.exportReport',
 ] as const
 
 export const eventNames = [

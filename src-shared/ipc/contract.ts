@@ -11,6 +11,8 @@ import { generationSpec } from '../domain/generation-spec'
 import { promptTemplate } from '../domain/prompt-template'
 import { decisionRecord, unsealedDecision } from '../domain/decision'
 import { datasetSnapshot, snapshotDraft, writtenFile } from '../domain/dataset-snapshot'
+import { frozenSets, modelGenerationRecord, probeSettings } from '../domain/monitor'
+import type { CollapseReport } from '../monitor/collapse-report'
 
 const none = z.object({}).strict()
 const forProject = z.object({ projectId }).strict()
@@ -259,6 +261,63 @@ export const contract = {
         unknownEvents: z.number().int(),
       }),
     }),
+  },
+  /** Registers a model generation for the collapse monitor: generation 0 has no parent. */
+  'monitor.register': {
+    request: z
+      .object({
+        projectId,
+        generation: modelGenerationRecord.pick({
+          label: true,
+          parentId: true,
+          engine: true,
+          ggufPath: true,
+          ollama: true,
+          trainingSnapshotId: true,
+        }),
+      })
+      .strict(),
+    reply: modelGenerationRecord,
+  },
+  /** Chooses (seeded) and freezes the probe and reference sets among the human samples, once per project. */
+  'monitor.freezeSets': {
+    request: z
+      .object({
+        projectId,
+        probeSize: z.number().int().min(1).max(1000),
+        referenceSize: z.number().int().min(1).max(10_000),
+        seed: z
+          .number()
+          .int()
+          .nonnegative()
+          .max(2 ** 31),
+        settings: probeSettings,
+      })
+      .strict(),
+    reply: frozenSets,
+  },
+  /** Starts the probe job of one generation on the frozen sets. */
+  'monitor.probe': {
+    request: z.object({ projectId, generationId: z.string().min(1).max(64) }).strict(),
+    reply: z.object({ jobId: z.string() }),
+  },
+  /**
+   * Every generation's metrics against generation 0 and the family states. The reply is built in main by
+   * buildCollapseReport from parsed log events, so it is typed here rather than parsed a second time.
+   */
+  'monitor.report': {
+    request: forProject,
+    reply: z.custom<CollapseReport>((value) => typeof value === 'object' && value !== null),
+  },
+  /** The sample ids and text hashes no export may put in a training split. */
+  'monitor.protectedSets': {
+    request: forProject,
+    reply: z.object({ sampleIds: z.array(z.string()), textHashes: z.array(z.string()) }),
+  },
+  /** Writes the report as JSON and standalone HTML into the chosen folder, never overwriting a file. */
+  'monitor.exportReport': {
+    request: z.object({ projectId, folder: path }).strict(),
+    reply: z.object({ jsonPath: z.string(), htmlPath: z.string() }),
   },
 } satisfies Record<ChannelName, { request: z.ZodType; reply: z.ZodType }>
 

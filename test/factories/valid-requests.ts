@@ -89,4 +89,26 @@ export const validRequests: { [C in ChannelName]: Request<C> } = {
   'export.abort': { exportId: 'e1' },
   'backup.create': { projectId, folder: '/backups' },
   'backup.restore': { folder: '/backups/Stories backup 2026-01-01', name: 'Stories (restored)' },
+  'monitor.register': {
+    projectId,
+    generation: {
+      label: 'stories260K base',
+      parentId: null,
+      engine: 'llamacpp',
+      ggufPath: '/models/stories260K.gguf',
+      ollama: null,
+      trainingSnapshotId: null,
+    },
+  },
+  'monitor.freezeSets': {
+    projectId,
+    probeSize: 5,
+    referenceSize: 20,
+    seed: 7,
+    settings: { samplesPerPrompt: 4, maxTokens: 64, seed: 1, topLogprobs: 20 },
+  },
+  'monitor.probe': { projectId, generationId: 'generation-1' },
+  'monitor.report': { projectId },
+  'monitor.protectedSets': { projectId },
+  'monitor.exportReport': { projectId, folder: '/reports' },
 }

@@ -1,0 +1,152 @@
+// The collapse monitor behind the IPC contract: register model generations, freeze the probe and reference
+// sets, start a probe job, build the report, and write it out as JSON and standalone HTML.
+import { isAbsolute } from 'node:path'
+import type { FrozenSets, ModelGenerationRecord, ProbeSettings } from '@shared/domain/monitor'
+import { AppFailure } from '@shared/ipc/result'
+import { uuidv7 } from '@shared/ids/uuidv7'
+import { protectedTextHash } from '@shared/export/selection/probe-guard'
+import { chooseSets } from '@shared/monitor/choose-sets'
+import { buildCollapseReport, type CollapseReport } from '@shared/monitor/collapse-report'
+import type { JobRunner } from '../jobs/job-runner'
+import type { ProjectRegistry } from '../projects/project-registry'
+import { isLoopbackHost } from '../generation/loopback-host'
+import type { MonitorLog } from './monitor-log'
+import { writeReportFiles, type WrittenReport } from './report-files'
+
+export type GenerationInput = Pick<
+  ModelGenerationRecord,
+  'label' | 'parentId' | 'engine' | 'ggufPath' | 'ollama' | 'trainingSnapshotId'
+>
+
+export interface FreezeInput {
+  probeSize: number
+  referenceSize: number
+  seed: number
+  settings: ProbeSettings
+}
+
+export class MonitorService {
+  readonly #registry: ProjectRegistry
+  readonly #log: MonitorLog
+  readonly #jobs: JobRunner
+
+  constructor(registry: ProjectRegistry, log: MonitorLog, jobs: JobRunner) {
+    this.#registry = registry
+    this.#log = log
+    this.#jobs = jobs
+  }
+
+  async register(projectId: string, input: GenerationInput): Promise<ModelGenerationRecord> {
+    if (input.engine === 'llamacpp' && input.ggufPath === null)
+      throw new AppFailure(
+        'invalid-payload',
+        'An embedded (llama.cpp) generation needs the path of its GGUF file.',
+      )
+    if (input.engine === 'ollama' && input.ollama === null)
+      throw new AppFailure('invalid-payload', 'An Ollama generation needs its host and model name.')
+    if (input.ggufPath !== null && !isAbsolute(input.ggufPath))
+      throw new AppFailure(
+        'invalid-payload',
+        `${input.ggufPath} is not an absolute path: give the full path.`,
+      )
+    const fold = await this.#log.fold(projectId)
+    let generation = 0
+    if (input.parentId === null) {
+      const base = fold.ordered().find((g) => g.generation === 0)
+      if (base !== undefined)
+        throw new AppFailure(
+          'conflict',
+          `Generation 0 is already registered (${base.label}): name the generation this one was trained from.`,
+        )
+    } else {
+      const parent = fold.generations.get(input.parentId)
+      if (parent === undefined)
+        throw new AppFailure('not-found', 'The parent generation is not registered here: register it first.')
+      generation = parent.generation + 1
+    }
+    const record: ModelGenerationRecord = {
+      ...input,
+      id: uuidv7(),
+      generation,
+      createdAt: new Date().toISOString(),
+    }
+    await this.#log.record(projectId, { kind: 'monitor.generationRegistered', data: { generation: record } })
+    return record
+  }
+
+  /** Chooses the sets among the project's human samples and freezes them, once per project. */
+  async freezeSets(projectId: string, input: FreezeInput): Promise<FrozenSets> {
+    const fold = await this.#log.fold(projectId)
+    if (fold.sets !== null)
+      throw new AppFailure(
+        'conflict',
+        `The probe and reference sets were frozen on ${fold.sets.frozenAt}; they stay fixed so that every ` +
+          'generation is measured on the same texts.',
+      )
+    const human = (await this.#registry.samples(projectId, null)).filter((s) => s.origin === 'human')
+    let chosen
+    try {
+      chosen = chooseSets(human, input, input.seed)
+    } catch (error) {
+      throw new AppFailure('conflict', (error as Error).message)
+    }
+    const texts = new Map(human.map((s) => [s.id, s.text]))
+    const ids = [...chosen.probeSampleIds, ...chosen.referenceSampleIds]
+    const sets: FrozenSets = {
+      setsId: uuidv7(),
+      choiceSeed: input.seed,
+      ...chosen,
+      textHashes: ids.map((id) => protectedTextHash(texts.get(id) ?? '')),
+      settings: input.settings,
+      frozenAt: new Date().toISOString(),
+    }
+    await this.#log.record(projectId, { kind: 'monitor.setsFrozen', data: { sets } })
+    return sets
+  }
+
+  async startProbe(projectId: string, generationId: string): Promise<{ jobId: string }> {
+    const fold = await this.#log.fold(projectId)
+    const generation = fold.generations.get(generationId)
+    if (generation === undefined)
+      throw new AppFailure('not-found', 'That model generation is not registered in this project.')
+    if (fold.sets === null)
+      throw new AppFailure('conflict', 'Freeze the probe and reference sets before probing a generation.')
+    if (generation.ollama !== null && generation.ggufPath === null && !isLoopbackHost(generation.ollama.host))
+      throw new AppFailure(
+        'forbidden',
+        `${generation.ollama.host} is not this machine: the probe prompts would leave it. Probe through a local host.`,
+      )
+    const job = await this.#jobs.start(projectId, 'monitor-probe', `Probe ${generation.label}`, {
+      projectId,
+      generationId,
+    })
+    return { jobId: job.id }
+  }
+
+  async protectedSets(projectId: string): Promise<{ sampleIds: string[]; textHashes: string[] }> {
+    return (await this.#log.fold(projectId)).protectedSets()
+  }
+
+  async report(projectId: string): Promise<CollapseReport> {
+    const fold = await this.#log.fold(projectId)
+    const referenceIds = new Set(fold.sets?.referenceSampleIds ?? [])
+    const referenceTexts =
+      referenceIds.size === 0
+        ? []
+        : (await this.#registry.samples(projectId, referenceIds)).map((s) => s.text)
+    return buildCollapseReport({
+      generations: fold.ordered(),
+      sets: fold.sets,
+      probes: fold.probes,
+      referenceTexts,
+      builtAt: new Date().toISOString(),
+    })
+  }
+
+  async exportReport(projectId: string, folder: string): Promise<WrittenReport> {
+    if (!isAbsolute(folder))
+      throw new AppFailure('invalid-payload', `${folder} is not an absolute path: choose a folder.`)
+    const [report, summary] = await Promise.all([this.report(projectId), this.#registry.summary(projectId)])
+    return writeReportFiles(folder, summary.name, report)
+  }
+}

@@ -1,0 +1,143 @@
+// The probe job: one model generation measured on the frozen sets. Every probe prompt is continued k times
+// with fixed decoding (temperature 1, top-k and top-p off, seeds fixed by the sets) and logprobs kept; every
+// reference text is scored exactly by the embedded engine. The result is one `monitor.probed` event, so a
+// cancelled or failed probe leaves nothing half-recorded and a new probe simply starts over.
+import { basename } from 'node:path'
+import type { FrozenSets, ModelGenerationRecord, ProbeResult, ScoredReference } from '@shared/domain/monitor'
+import { probeTemplateId } from '@shared/domain/monitor'
+import type { LogprobColumns } from '@shared/metrics/confidence/confidence-summary'
+import { summarizeConfidence } from '@shared/metrics/confidence/confidence-summary'
+import { forgottenShare, referencePerplexity } from '@shared/metrics/likelihood/held-out'
+import type { ScoredText } from '@shared/metrics/likelihood/scored-text'
+import type { SampleRecord } from '@shared/domain/sample'
+import type { Engine, ScoringEngine } from '../../engines/engine'
+import type { JobContext, JobWorker } from '../jobs/job-runner'
+import type { ProjectRegistry } from '../projects/project-registry'
+import type { MonitorLog } from './monitor-log'
+
+export interface ProbeParams {
+  projectId: string
+  generationId: string
+}
+
+export interface ProbeEngines {
+  /** What writes the probe continuations: the embedded engine or an Ollama host. */
+  generatorFor(generation: ModelGenerationRecord): Engine
+  /** Exact likelihood needs the GGUF file in the embedded engine; null without one. */
+  scorerFor(generation: ModelGenerationRecord): ScoringEngine | null
+}
+
+/** log p below this counts a reference token as forgotten (COLLAPSE.md). */
+const FORGOTTEN_BELOW = -10
+
+export function createProbeWorker(
+  registry: ProjectRegistry,
+  log: MonitorLog,
+  engines: ProbeEngines,
+): JobWorker<ProbeParams> {
+  return {
+    kind: 'monitor-probe',
+    run: async (params, context) => {
+      const probe = await runProbe(registry, log, engines, params, context)
+      await log.record(params.projectId, { kind: 'monitor.probed', data: { probe } })
+      return { samples: probe.samples.length, perplexity: probe.heldOut?.perplexity ?? null }
+    },
+  }
+}
+
+function pick(byId: ReadonlyMap<string, SampleRecord>, ids: readonly string[], role: string): SampleRecord[] {
+  return ids.map((id) => {
+    const sample = byId.get(id)
+    if (sample === undefined)
+      throw new Error(
+        `The ${role} sample ${id} is no longer in the project log: restore the project from a backup.`,
+      )
+    return sample
+  })
+}
+
+async function runProbe(
+  registry: ProjectRegistry,
+  log: MonitorLog,
+  engines: ProbeEngines,
+  { projectId, generationId }: ProbeParams,
+  context: JobContext,
+): Promise<ProbeResult> {
+  const fold = await log.fold(projectId)
+  const generation = fold.generations.get(generationId)
+  if (generation === undefined) throw new Error('That model generation is not registered in this project.')
+  const sets: FrozenSets | null = fold.sets
+  if (sets === null) throw new Error('Freeze the probe and reference sets before probing a generation.')
+  const byId = new Map(
+    (await registry.samples(projectId, new Set([...sets.probeSampleIds, ...sets.referenceSampleIds]))).map(
+      (s) => [s.id, s],
+    ),
+  )
+  const prompts = pick(byId, sets.probeSampleIds, 'probe')
+  const references = pick(byId, sets.referenceSampleIds, 'reference')
+  const { samplesPerPrompt, maxTokens, seed, topLogprobs } = sets.settings
+  const scorer = engines.scorerFor(generation)
+  const total = prompts.length * samplesPerPrompt + (scorer === null ? 0 : references.length)
+  let done = 0
+  const report = () => context.report({ unit: 'texts', done, total, counts: {} })
+
+  const generator = engines.generatorFor(generation)
+  const model = generation.ollama?.name ?? basename(generation.ggufPath ?? 'model.gguf')
+  const samples: ProbeResult['samples'] = []
+  const columns: LogprobColumns[] = []
+  let modelDigest: string | null = null
+  for (const [i, prompt] of prompts.entries()) {
+    for (let j = 0; j < samplesPerPrompt; j++) {
+      const sampleSeed = seed + 1000 * i + j
+      const result = await generator.generate({
+        model,
+        prompt: { mode: 'raw', text: prompt.text },
+        // Top-k 0 and top-p 1 switch the truncating samplers off: the model's own distribution at T = 1.
+        sampling: { temperature: 1, topP: 1, topK: 0, seed: sampleSeed, maxTokens, stop: [] },
+        logprobs: { topK: topLogprobs },
+        think: false,
+        signal: context.signal,
+      })
+      modelDigest ??= result.modelDigest
+      samples.push({ probeSampleId: prompt.id, seed: sampleSeed, text: result.text })
+      if (result.logprobs) columns.push(result.logprobs)
+      done++
+      report()
+    }
+  }
+
+  let heldOut: ProbeResult['heldOut'] = null
+  if (scorer !== null) {
+    const scored: ScoredText[] = []
+    const perText: ScoredReference[] = []
+    for (const reference of references) {
+      const score = await scorer.scoreText(reference.text, context.signal)
+      scored.push(score.tokens)
+      perText.push({
+        sampleId: reference.id,
+        tokens: score.tokens.length,
+        nll: -score.tokens.reduce((sum, t) => sum + t.logprob, 0),
+        forgotten: score.tokens.filter((t) => t.logprob < FORGOTTEN_BELOW).length,
+      })
+      done++
+      report()
+    }
+    heldOut = {
+      perplexity: referencePerplexity(scored),
+      forgottenShare: forgottenShare(scored, FORGOTTEN_BELOW),
+      references: perText,
+    }
+  }
+  return {
+    generationId,
+    setsId: sets.setsId,
+    jobId: context.jobId,
+    modelDigest,
+    settings: sets.settings,
+    templateId: probeTemplateId,
+    samples,
+    confidence: summarizeConfidence(columns),
+    heldOut,
+    probedAt: new Date().toISOString(),
+  }
+}

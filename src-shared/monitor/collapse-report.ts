@@ -1,0 +1,131 @@
+// The collapse monitor's report, built from what the log holds: every probed generation's metrics against
+// generation 0 (text metrics at one common token budget, confidence, held-out likelihood with a bootstrap
+// band), the families graded by assessGenerations, and what to do next when something is missing. Pure:
+// main serves it, the dashboard draws it, and the exported JSON and HTML are this same object.
+import type { FrozenSets, ModelGenerationRecord, ProbeResult } from '../domain/monitor'
+import type { GenerationAssessment } from '../metrics/alarms/assess'
+import { assessGenerations } from '../metrics/alarms/assess'
+import type { GenerationMetrics } from '../metrics/alarms/generation-metrics'
+import type { FamilyState } from '../metrics/alarms/signal'
+import { commonTokenBudget } from '../metrics/generation-report'
+import type { Band } from '../metrics/likelihood/bootstrap-perplexity'
+import { bootstrapPerplexity } from '../metrics/likelihood/bootstrap-perplexity'
+import { textMetricReport } from '../metrics/text/report'
+
+export interface ReportGeneration {
+  id: string
+  generation: number
+  label: string
+  parentId: string | null
+  engine: ModelGenerationRecord['engine']
+  probedAt: string | null
+  modelDigest: string | null
+  /** Null until the generation is probed on the frozen sets. */
+  metrics: GenerationMetrics | null
+  /** 90 % bootstrap band of the held-out perplexity over the reference texts. */
+  perplexityBand: Band | null
+  /** Against generation 0; null when either is not probed. */
+  assessment: GenerationAssessment | null
+}
+
+export interface CollapseReport {
+  builtAt: string
+  sets: { setsId: string; probes: number; references: number; settings: FrozenSets['settings'] } | null
+  /** Tokens per side for every generation's text metrics. */
+  tokenBudget: number | null
+  generations: ReportGeneration[]
+  /** The latest assessed generation's verdict. */
+  verdict: FamilyState
+  /** The next step when the report is not complete yet, in words; null when every generation is probed. */
+  nextStep: string | null
+}
+
+export interface ReportInputs {
+  generations: readonly ModelGenerationRecord[]
+  sets: FrozenSets | null
+  probes: ReadonlyMap<string, ProbeResult>
+  referenceTexts: readonly string[]
+  builtAt: string
+}
+
+function nextStepFor(inputs: ReportInputs, baseline: ModelGenerationRecord | undefined): string | null {
+  if (inputs.generations.length === 0)
+    return 'Register generation 0 (the model before any fine-tuning on its own output), then each later one.'
+  if (inputs.sets === null)
+    return 'Freeze the probe and reference sets: human samples that are kept out of every training export.'
+  if (baseline === undefined || !inputs.probes.has(baseline.id))
+    return 'Probe generation 0 first: every other generation is compared with it.'
+  const waiting = inputs.generations.filter((g) => !inputs.probes.has(g.id))
+  if (waiting.length > 0)
+    return `Probe ${waiting.map((g) => g.label).join(', ')} to compare it with generation 0.`
+  if (inputs.generations.length === 1)
+    return 'Register and probe a later generation to compare it with generation 0.'
+  return null
+}
+
+export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
+  const { sets, probes, referenceTexts } = inputs
+  const baseline = inputs.generations.find((g) => g.generation === 0)
+  const seed = sets?.settings.seed ?? 0
+  const probed = inputs.generations.filter((g) => probes.has(g.id))
+  // Baseline first: assessGenerations grades everything against its first element.
+  const compared =
+    baseline !== undefined && probes.has(baseline.id)
+      ? [baseline, ...probed.filter((g) => g !== baseline)]
+      : []
+  const texts = (g: ModelGenerationRecord) => probes.get(g.id)?.samples.map((s) => s.text) ?? []
+  const budget =
+    compared.length === 0
+      ? null
+      : commonTokenBudget(
+          { file: 'reference', texts: [...referenceTexts] },
+          compared.map((g) => ({ file: g.id, texts: texts(g) })),
+          seed,
+        ).tokens
+  const metricsOf = new Map<string, GenerationMetrics>()
+  for (const g of probed) {
+    const probe = probes.get(g.id)!
+    metricsOf.set(g.id, {
+      text: textMetricReport(texts(g), referenceTexts, { tokenBudget: budget ?? undefined, seed }),
+      confidence: probe.confidence,
+      heldOut: probe.heldOut && {
+        perplexity: probe.heldOut.perplexity,
+        forgottenShare: probe.heldOut.forgottenShare,
+      },
+      mix: null,
+    })
+  }
+  const assessments = assessGenerations(compared.map((g) => metricsOf.get(g.id)!))
+  const assessmentOf = new Map(compared.map((g, i) => [g.id, assessments[i] ?? null]))
+  const generations = inputs.generations.map((g): ReportGeneration => {
+    const probe = probes.get(g.id) ?? null
+    const assessment = assessmentOf.get(g.id) ?? null
+    return {
+      id: g.id,
+      generation: g.generation,
+      label: g.label,
+      parentId: g.parentId,
+      engine: g.engine,
+      probedAt: probe?.probedAt ?? null,
+      modelDigest: probe?.modelDigest ?? null,
+      metrics: metricsOf.get(g.id) ?? null,
+      perplexityBand: probe?.heldOut ? bootstrapPerplexity(probe.heldOut.references, seed) : null,
+      // The generation number inside an assessment is its place in `compared`; the record's is what counts.
+      assessment: assessment && { ...assessment, generation: g.generation },
+    }
+  })
+  const assessed = generations.filter((g) => g.assessment !== null)
+  return {
+    builtAt: inputs.builtAt,
+    sets: sets && {
+      setsId: sets.setsId,
+      probes: sets.probeSampleIds.length,
+      references: sets.referenceSampleIds.length,
+      settings: sets.settings,
+    },
+    tokenBudget: budget,
+    generations,
+    verdict: assessed.at(-1)?.assessment?.verdict ?? 'healthy',
+    nextStep: nextStepFor(inputs, baseline),
+  }
+}

@@ -1,0 +1,145 @@
+// The dashboard's charts as data: for each metric, its value at every probed generation, generation 0's
+// value as the baseline, and a band where the data has one (held-out perplexity: bootstrap over the
+// reference texts). The app's charts and the exported HTML are drawn from this one list.
+import type { Family, GenerationMetrics } from '../metrics/alarms/generation-metrics'
+import type { CollapseReport } from './collapse-report'
+
+export interface SeriesPoint {
+  generation: number
+  label: string
+  value: number
+  low: number | null
+  high: number | null
+}
+
+export interface MetricSeries {
+  key: string
+  label: string
+  family: Family
+  /** Which way the metric moves under collapse. */
+  direction: 'drop' | 'rise'
+  base: number | null
+  points: SeriesPoint[]
+}
+
+type Pick = (m: GenerationMetrics) => number | null | undefined
+
+const metrics: { key: string; label: string; family: Family; direction: 'drop' | 'rise'; pick: Pick }[] = [
+  {
+    key: 'heldOut.perplexity',
+    label: 'Held-out perplexity',
+    family: 'errors',
+    direction: 'rise',
+    pick: (m) => m.heldOut?.perplexity,
+  },
+  {
+    key: 'heldOut.forgottenShare',
+    label: 'Forgotten-token share',
+    family: 'errors',
+    direction: 'rise',
+    pick: (m) => m.heldOut?.forgottenShare,
+  },
+  {
+    key: 'tailRecall.types',
+    label: 'Tail recall, types',
+    family: 'tails',
+    direction: 'drop',
+    pick: (m) => m.text.tailRecall.types,
+  },
+  {
+    key: 'tailRecall.bigrams',
+    label: 'Tail recall, bigrams',
+    family: 'tails',
+    direction: 'drop',
+    pick: (m) => m.text.tailRecall.bigrams,
+  },
+  {
+    key: 'unigramJsd',
+    label: 'Unigram JSD to the reference',
+    family: 'tails',
+    direction: 'rise',
+    pick: (m) => m.text.unigramJsd,
+  },
+  {
+    key: 'lengthDrift.ks',
+    label: 'Length drift (KS)',
+    family: 'tails',
+    direction: 'rise',
+    pick: (m) => m.text.lengthDrift.ks,
+  },
+  {
+    key: 'distinct.n2',
+    label: 'Distinct-2',
+    family: 'modeConcentration',
+    direction: 'drop',
+    pick: (m) => m.text.distinct.n2,
+  },
+  {
+    key: 'compressionRatio',
+    label: 'Compression ratio',
+    family: 'modeConcentration',
+    direction: 'rise',
+    pick: (m) => m.text.compressionRatio,
+  },
+  {
+    key: 'selfBleu4',
+    label: 'Self-BLEU-4',
+    family: 'modeConcentration',
+    direction: 'rise',
+    pick: (m) => m.text.selfBleu4,
+  },
+  {
+    key: 'sharedFourGramRate',
+    label: 'Shared 4-gram rate',
+    family: 'modeConcentration',
+    direction: 'rise',
+    pick: (m) => m.text.sharedFourGramRate,
+  },
+  {
+    key: 'confidence.meanTruncatedEntropy',
+    label: 'Truncated token entropy',
+    family: 'modeConcentration',
+    direction: 'drop',
+    pick: (m) => m.confidence?.meanTruncatedEntropy,
+  },
+  {
+    key: 'confidence.meanTopOneProbability',
+    label: 'Top-1 probability',
+    family: 'modeConcentration',
+    direction: 'rise',
+    pick: (m) => m.confidence?.meanTopOneProbability,
+  },
+  {
+    key: 'confidence.selfPerplexity',
+    label: 'Self-perplexity of samples',
+    family: 'modeConcentration',
+    direction: 'drop',
+    pick: (m) => m.confidence?.selfPerplexity,
+  },
+]
+
+/** Only metrics with at least one finite value; points in lineage order. */
+export function reportSeries(report: CollapseReport): MetricSeries[] {
+  const measured = report.generations.filter((g) => g.metrics !== null && g.assessment !== null)
+  const series: MetricSeries[] = []
+  for (const { key, label, family, direction, pick } of metrics) {
+    const points: SeriesPoint[] = []
+    for (const g of measured) {
+      const value = pick(g.metrics!)
+      if (value === null || value === undefined || !Number.isFinite(value)) continue
+      const band = key === 'heldOut.perplexity' ? g.perplexityBand : null
+      points.push({
+        generation: g.generation,
+        label: g.label,
+        value,
+        low: band?.low ?? null,
+        high: band?.high ?? null,
+      })
+    }
+    if (points.length === 0) continue
+    const baseline = measured.find((g) => g.generation === 0)
+    const base = baseline ? pick(baseline.metrics!) : null
+    series.push({ key, label, family, direction, base: base ?? null, points })
+  }
+  return series
+}

@@ -1,0 +1,160 @@
+// The collapse monitor through the real services and log: generations registered with their lineage, the
+// probe and reference sets frozen once and refused by every export, a probe job run with the real tiny
+// model (fixed seeds: the same texts twice), cancellation, and the report written as JSON and HTML.
+import { mkdir, readFile, readdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { AppServices } from '../../src-main/services/app-services'
+import type { ExportRecord } from '@shared/export/export-record'
+import type { SampleRecord } from '@shared/domain/sample'
+import { defaultDatasetSpec } from '@shared/export/selection/dataset-spec'
+import { noProtectedSets } from '@shared/export/selection/probe-guard'
+import { selectDataset } from '@shared/export/selection/select-dataset'
+import { openTestServices, jobSettled } from '../fakes/test-services'
+import { cleanup, tempDir } from '../e2e/harness'
+import { seedHumanSamples, storyPrompts, storyReferences } from '../factories/monitor'
+
+const MODEL = resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf')
+const settings = { samplesPerPrompt: 2, maxTokens: 24, seed: 11, topLogprobs: 8 }
+
+let work: string
+let services: AppServices
+let projectId: string
+
+beforeEach(async () => {
+  work = await tempDir('monitor-service')
+  services = await openTestServices(join(work, 'data'))
+  projectId = (await services.handlers['projects.create']({ name: 'monitor' })).id
+})
+
+afterEach(async () => {
+  await services.close()
+  await cleanup(work)
+})
+
+const embedded = (label: string, parentId: string | null) =>
+  services.handlers['monitor.register']({
+    projectId,
+    generation: {
+      label,
+      parentId,
+      engine: 'llamacpp',
+      ggufPath: MODEL,
+      ollama: null,
+      trainingSnapshotId: null,
+    },
+  })
+
+const freeze = (probeSize = 2, referenceSize = 4) =>
+  services.handlers['monitor.freezeSets']({ projectId, probeSize, referenceSize, seed: 5, settings })
+
+const humanOriginal = (sample: SampleRecord): ExportRecord => ({
+  sampleId: sample.id,
+  externalId: null,
+  source: { text: sample.text, meta: {}, origin: 'human', depth: 0 },
+  candidates: [],
+  review: { status: 'unreviewed', chosenCandidateId: null, finalText: null, negativeIds: [], flags: [] },
+})
+
+async function probe(generationId: string) {
+  const { jobId } = await services.handlers['monitor.probe']({ projectId, generationId })
+  return jobSettled(services, jobId)
+}
+
+describe('collapse monitor service', () => {
+  it('registers a lineage: one generation 0, later ones numbered from their parent', async () => {
+    const base = await embedded('base', null)
+    expect(base.generation).toBe(0)
+    await expect(embedded('another base', null)).rejects.toThrow(
+      /Generation 0 is already registered \(base\)/,
+    )
+    const child = await embedded('gen 1', base.id)
+    expect(child).toMatchObject({ generation: 1, parentId: base.id })
+    await expect(embedded('orphan', 'nope')).rejects.toThrow(/register it first/)
+
+    // The lineage is in the log: a new process reads it back.
+    await services.close()
+    services = await openTestServices(join(work, 'data'))
+    const report = await services.handlers['monitor.report']({ projectId })
+    expect(report.generations.map((g) => [g.label, g.generation])).toEqual([
+      ['base', 0],
+      ['gen 1', 1],
+    ])
+    expect(report.nextStep).toMatch(/Freeze the probe and reference sets/)
+  })
+
+  it('freezes the sets once, from human samples only, and every export refuses them', async () => {
+    await expect(freeze()).rejects.toThrow(/need 6 distinct human samples and the project has 0/)
+    const human = await seedHumanSamples(services, projectId, [...storyPrompts, ...storyReferences])
+    const sets = await freeze()
+    expect(sets.probeSampleIds).toHaveLength(2)
+    expect(sets.referenceSampleIds).toHaveLength(4)
+    await expect(freeze()).rejects.toThrow(/were frozen on .*they stay fixed/)
+
+    const guarded = await services.handlers['monitor.protectedSets']({ projectId })
+    expect(guarded.sampleIds).toEqual([...sets.probeSampleIds, ...sets.referenceSampleIds])
+    // The export's own selection, given what main answers, refuses the probe and reference samples — and a
+    // copy of a reference text under another sample id, by its hash.
+    const copy = { ...human.find((s) => s.id === sets.referenceSampleIds[0])!, id: 'copy' }
+    const inputs = [...human, copy].map((sample) => ({
+      record: humanOriginal(sample),
+      tags: [],
+      reviewedAt: null,
+    }))
+    const outcome = selectDataset(inputs, defaultDatasetSpec, guarded)
+    expect(outcome.ok).toBe(false)
+    if (outcome.ok) return
+    expect(outcome.error.offenders.map((o) => o.sampleId).sort()).toEqual(
+      [...guarded.sampleIds, 'copy'].sort(),
+    )
+    expect(selectDataset(inputs, defaultDatasetSpec, noProtectedSets).ok).toBe(true)
+  })
+
+  it('probes a generation with the real model: fixed seeds give the same texts; cancel records nothing', async () => {
+    await seedHumanSamples(services, projectId, [...storyPrompts, ...storyReferences])
+    const sets = await freeze()
+    const base = await embedded('stories260K', null)
+    const again = await embedded('stories260K again', base.id)
+
+    const first = await probe(base.id)
+    expect(first.status).toBe('done')
+    const second = await probe(again.id)
+    expect(second.status).toBe('done')
+    const report = await services.handlers['monitor.report']({ projectId })
+    const [g0, g1] = report.generations
+    expect(g0!.metrics!.text.samples).toBe(sets.probeSampleIds.length * settings.samplesPerPrompt)
+    // Same weights, same seeds, same decoding: the same continuations and the same likelihood.
+    expect(g1!.metrics!.text).toEqual(g0!.metrics!.text)
+    expect(g1!.metrics!.heldOut).toEqual(g0!.metrics!.heldOut)
+    const perplexity = g0!.metrics!.heldOut!.perplexity!
+    expect(perplexity).toBeGreaterThan(1)
+    expect(perplexity).toBeLessThan(100)
+    expect(g0!.perplexityBand!.low).toBeLessThanOrEqual(perplexity)
+    expect(g0!.perplexityBand!.high).toBeGreaterThanOrEqual(perplexity)
+    expect(g0!.metrics!.confidence!.positions).toBeGreaterThan(0)
+    expect(g0!.modelDigest).toMatch(/^sha256:270cba1b/)
+    expect(g1!.assessment!.families.errors!.state).toBe('healthy')
+    expect(report.verdict).toBe('healthy')
+    expect(report.nextStep).toBeNull()
+
+    // A cancelled probe leaves the recorded one in place.
+    const { jobId } = await services.handlers['monitor.probe']({ projectId, generationId: again.id })
+    services.jobs.cancel(jobId)
+    expect((await jobSettled(services, jobId)).status).toBe('cancelled')
+    const after = await services.handlers['monitor.report']({ projectId })
+    expect(after.generations[1]!.probedAt).toBe(g1!.probedAt)
+
+    const folder = join(work, 'reports')
+    await mkdir(folder)
+    const written = await services.handlers['monitor.exportReport']({ projectId, folder })
+    const secondWrite = await services.handlers['monitor.exportReport']({ projectId, folder })
+    expect(secondWrite.jsonPath).not.toBe(written.jsonPath)
+    expect((await readdir(folder)).sort()).toHaveLength(4)
+    const json = JSON.parse(await readFile(written.jsonPath, 'utf8')) as typeof report
+    expect(json.generations[0]!.metrics!.heldOut).toEqual(g0!.metrics!.heldOut)
+    const html = await readFile(written.htmlPath, 'utf8')
+    expect(html).toContain('<svg')
+    expect(html).toContain('Held-out perplexity')
+    expect(html).not.toContain('<script')
+  }, 120_000)
+})

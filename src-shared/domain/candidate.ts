@@ -3,6 +3,7 @@
 // failed; all three are recorded, because a failure is provenance too.
 import { z } from 'zod'
 import { compactLogprobs } from './token-logprobs'
+import { importedFrom } from './import-source'
 
 export const candidateStatuses = ['complete', 'partial', 'failed'] as const
 export const candidateStatus = z.enum(candidateStatuses)
@@ -15,7 +16,8 @@ export const renderedPrompt = z.discriminatedUnion('mode', [
 ])
 
 export const samplingOptions = z.object({
-  temperature: z.number().min(0).max(5),
+  /** Null only for an imported candidate whose tool did not record it (candidates.recorded v3). */
+  temperature: z.number().min(0).max(5).nullable(),
   topP: z.number().gt(0).max(1).nullable(),
   topK: z.number().int().min(1).max(1000).nullable(),
   seed: z.number().int().nullable(),
@@ -39,8 +41,14 @@ export const logprobSummary = z.object({
 })
 export type LogprobSummary = z.infer<typeof logprobSummary>
 
+/**
+ * How a candidate came to be. Engine 'import' (candidates.recorded v3) marks a text brought in from another
+ * tool's export: `imported` then says from which file and tool, and the generation fields hold what is known
+ * — the model the tool named (else 'unknown'), an empty template id and hash, the prompt shown if the tool kept
+ * it, a null temperature, attempt 1 and generation 0 — never values that look measured.
+ */
 export const candidateProvenance = z.object({
-  engine: z.enum(['ollama', 'llamacpp']),
+  engine: z.enum(['ollama', 'llamacpp', 'import']),
   host: z.string().nullable(),
   model: z.string(),
   modelDigest: z.string().nullable(),
@@ -54,6 +62,7 @@ export const candidateProvenance = z.object({
   attempt: z.number().int().positive(),
   /** The model generation that wrote it: 0 until fine-tuning registers new generations. */
   generationId: z.number().int().nonnegative(),
+  imported: importedFrom.optional(),
 })
 export type CandidateProvenance = z.infer<typeof candidateProvenance>
 

@@ -2,6 +2,7 @@
 // candidates. The schema refuses combinations that mean nothing (an edit without text, a flag without a
 // reason), so the reducer and the chain never have to guess what a stored decision meant.
 import { z } from 'zod'
+import { importedFrom } from './import-source'
 
 export type FlagReason = { id: string; label: string }
 
@@ -56,6 +57,11 @@ const unsealedFields = z.object({
   timeSpentMs: z.number().int().nonnegative(),
   /** Candidate ids in the order the person saw them: position bias is measurable only if it is recorded. */
   shownOrder: z.array(z.string().min(1)),
+  /**
+   * Set on a decision imported from another tool's export (decision.recorded v2): its file, the tool's ids,
+   * and the annotator and time as the tool recorded them. Absent on decisions made in Winnow.
+   */
+  imported: importedFrom.optional(),
 })
 
 type OptionalField = 'candidateId' | 'editedText' | 'diff' | 'flag' | 'note' | 'undoes'

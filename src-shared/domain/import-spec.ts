@@ -10,6 +10,9 @@ export const importFormats = [
   'text-lines',
   'text-paragraphs',
   'parquet',
+  'prodigy-jsonl',
+  'label-studio-json',
+  'argilla-records',
 ] as const
 export const importFormat = z.enum(importFormats)
 export type ImportFormat = z.infer<typeof importFormat>
@@ -22,6 +25,9 @@ export const formatLabels: Record<ImportFormat, string> = {
   'text-lines': 'Plain text, one sample per line',
   'text-paragraphs': 'Plain text, one sample per paragraph',
   parquet: 'Parquet',
+  'prodigy-jsonl': 'Prodigy annotations (db-out JSONL)',
+  'label-studio-json': 'Label Studio export (JSON)',
+  'argilla-records': 'Argilla / Hugging Face records (JSON or JSONL)',
 }
 
 /** Declared for the whole file, or read from a field whose values map to an origin. */

@@ -60,8 +60,10 @@ export const logEventVersions: Record<LogEventKind, number> = {
   'samples.imported': 1,
   'import.batchFinished': 1,
   'job.changed': 1,
-  'candidates.recorded': 2,
-  'decision.recorded': 1,
+  // v3: engine 'import' with its `imported` source and a null temperature; v2 payloads read as they are.
+  'candidates.recorded': 3,
+  // v2: an optional `imported` source; v1 payloads read as they are.
+  'decision.recorded': 2,
   'dataset.exported': 1,
   'monitor.generationRegistered': 1,
   'monitor.setsFrozen': 1,

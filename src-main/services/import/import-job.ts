@@ -1,7 +1,8 @@
 // The import job: streams a file through its parser, maps records to samples, skips content already in
 // the project, and appends samples to the project log in batches (each flushed to disk before it counts).
 // Every rejected line is written to the batch's error file as file:line: reason, and the first
-// maxStoredErrors travel in the log so the UI can list them.
+// maxStoredErrors travel in the log so the UI can list them. Another tool's export (tools/) also brings
+// candidates and decisions, which travel in the same appends as their samples.
 import { createWriteStream } from 'node:fs'
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
@@ -21,6 +22,7 @@ import { parseFile } from './parsers/index'
 import { recordToSample } from './record-to-sample'
 import { uuidv7 } from '@shared/ids/uuidv7'
 import { writeFileAtomic } from '../../fs/atomic-write'
+import { ToolImport, toolOfFormat } from './tools/tool-import'
 
 export interface ImportParams {
   projectId: string
@@ -101,6 +103,17 @@ async function runImport(
   await registry.append(projectId, [
     { kind: 'import.batchStarted', data: { batchId, fileName, sizeBytes, spec } },
   ])
+  const tool = toolOfFormat[spec.format]
+  const toolImport =
+    tool === undefined
+      ? null
+      : await ToolImport.open(registry, {
+          tool,
+          projectId,
+          batchId,
+          fileName,
+          importedAt: new Date().toISOString(),
+        })
 
   let batch: SampleRecord[] = []
   let batchBytes = 0
@@ -115,13 +128,14 @@ async function runImport(
   let currentLine = resume?.line ?? 0
 
   const flush = async (): Promise<void> => {
-    if (batch.length === 0) return
+    if (batch.length === 0 && !toolImport?.hasPending) return
     const samples = batch
     const through: ImportCheckpoint = { byteOffset: currentOffset, line: currentLine, counts: { ...counts } }
     batch = []
     batchBytes = 0
     const appended = registry.append(projectId, [
       { kind: 'samples.imported', data: { batchId, samples, through } },
+      ...(toolImport?.drain() ?? []),
     ])
     inFlight.push(
       appended.then(() => {
@@ -140,6 +154,9 @@ async function runImport(
       await context.checkpoint(lastMark)
     }
   }
+
+  const isKnownSample = (contentHash: string): boolean =>
+    state.hashes.has(contentHash) || pendingHashes.has(contentHash)
 
   const reject = async (line: number, reason: string): Promise<void> => {
     counts.rejected++
@@ -167,6 +184,31 @@ async function runImport(
       counts.read++
       if (item.kind === 'error') {
         await reject(item.location.line, item.reason)
+      } else if (toolImport) {
+        const added = toolImport.add(
+          item.fields,
+          item.location.line,
+          spec.textField,
+          spec.origin,
+          isKnownSample,
+        )
+        if (!added.ok) await reject(item.location.line, added.reason)
+        else {
+          if (added.sample) {
+            pendingHashes.add(added.sample.contentHash)
+            batch.push({
+              ...added.sample,
+              ord: ord++,
+              depth: depthForOrigin(added.sample.origin),
+              batchId,
+              line: item.location.line,
+            })
+          }
+          if (added.isNew) counts.imported++
+          else counts.duplicates++
+          batchBytes += added.bytes + 200
+          if (batch.length >= batchMaxSamples || batchBytes >= batchMaxBytes) await flush()
+        }
       } else {
         const mapped = recordToSample(item.fields, spec)
         if (!mapped.ok) {

@@ -11,6 +11,8 @@ import type { ProjectRegistry } from '../projects/project-registry'
 import { detectFormat, previewFile } from './parsers/index'
 import { errorFilePath, type ImportParams } from './import-job'
 import { uuidv7 } from '@shared/ids/uuidv7'
+import { toolOfFormat } from './tools/tool-import'
+import { flattenForScreen, toolTextFields } from './tools/text-fields'
 
 const textFieldNames = ['text', 'content', 'body', 'document', 'completion', 'output', 'response', 'sentence']
 const idFieldNames = ['id', '_id', 'uuid', 'external_id', 'externalId', 'doc_id', 'sample_id', 'key']
@@ -28,15 +30,21 @@ export class ImportService {
   async preview(path: string, format: ImportFormat | null) {
     const file = await this.#checkFile(path)
     const preview = await previewFile(file, format ?? (await detectFormat(file)), 20)
+    const tool = toolOfFormat[preview.format]
+    // Another tool's record nests its text (Label Studio's data, Argilla's fields): offer those keys.
+    const textFields = tool === undefined ? null : toolTextFields(tool, preview.rows)
+    const rows = tool === undefined ? preview.rows : preview.rows.map((row) => flattenForScreen(tool, row))
+    const fields = textFields ? [...new Set([...textFields.fields, ...preview.fields])] : preview.fields
     return {
       format: preview.format,
       fileName: basename(file),
       sizeBytes: preview.sizeBytes,
-      fields: preview.fields,
-      rows: preview.rows,
+      fields,
+      rows,
       errors: preview.errors.map((error) => ({ line: error.location.line, reason: error.reason })),
-      suggestedTextField: suggestTextField(preview.fields, preview.rows),
-      suggestedIdField: preview.fields.find((field) => idFieldNames.includes(field)) ?? null,
+      suggestedTextField: textFields?.suggested ?? suggestTextField(preview.fields, preview.rows),
+      // The tools' own ids (task hashes, task and record ids) identify their records: no id field to choose.
+      suggestedIdField: tool ? null : (preview.fields.find((field) => idFieldNames.includes(field)) ?? null),
     }
   }
 

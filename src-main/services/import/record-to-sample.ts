@@ -3,7 +3,7 @@
 // idempotent re-import, whatever the key order in the file.
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '@shared/domain/canonical-json'
-import type { ImportSpec } from '@shared/domain/import-spec'
+import type { ImportSpec, OriginSpec } from '@shared/domain/import-spec'
 import type { Origin } from '@shared/domain/sample'
 
 export interface MappedSample {
@@ -35,17 +35,18 @@ export function recordToSample(fields: Record<string, unknown>, spec: ImportSpec
   for (const key of Object.keys(fields)) {
     if (key !== spec.textField && key !== spec.idField) meta[key] = toJsonValue(fields[key])
   }
-  const origin = resolveOrigin(fields, spec)
+  const origin = resolveOrigin(fields, spec.origin)
   const contentHash = createHash('sha256').update(canonicalJson({ text, externalId, meta })).digest('hex')
   return { ok: true, sample: { text, externalId, meta, origin, contentHash } }
 }
 
-function resolveOrigin(fields: Record<string, unknown>, spec: ImportSpec): Origin {
-  if (spec.origin.kind === 'declared') return spec.origin.value
-  const value = fields[spec.origin.field]
+/** The declared origin, or the one the record's origin field maps to ('unknown' for an unlisted value). */
+export function resolveOrigin(fields: Record<string, unknown>, spec: OriginSpec): Origin {
+  if (spec.kind === 'declared') return spec.value
+  const value = fields[spec.field]
   return (
     (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number'
-      ? spec.origin.values[String(value)]
+      ? spec.values[String(value)]
       : undefined) ?? 'unknown'
   )
 }

@@ -1,5 +1,7 @@
 // Guesses a file's format: by extension first, then by sniffing its first 64 KiB where the extension is
-// ambiguous (.json may hold JSON Lines, .txt lines or paragraphs) or unknown.
+// ambiguous (.json may hold JSON Lines, .txt lines or paragraphs) or unknown. JSON that looks like another
+// tool's annotation export (Prodigy, Label Studio, Argilla) is offered as that tool's format; the user can
+// always choose plain JSON instead.
 import { open } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { decodeLenient } from './utf8'
@@ -82,7 +84,34 @@ function firstLineIsObject(lines: string[]): boolean {
   }
 }
 
+/** The first byte that is not whitespace (after a BOM), or null for an empty file. */
+export async function firstSignificantByte(path: string): Promise<number | null> {
+  const head = await readHead(path)
+  const body = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head
+  return body.find((b) => b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) ?? null
+}
+
+const hasKey = (text: string, key: string): boolean => text.includes(`"${key}"`)
+
+/** Keys only these tools write, looked for in the first record (JSON Lines) or the head (a JSON array). */
+function toolFormat(text: string, isArray: boolean): ImportFormat | null {
+  if (hasKey(text, '_input_hash') && hasKey(text, '_task_hash')) return 'prodigy-jsonl'
+  if (isArray && hasKey(text, 'data') && hasKey(text, 'annotations')) return 'label-studio-json'
+  if (hasKey(text, 'fields') && (hasKey(text, 'responses') || hasKey(text, 'suggestions')))
+    return 'argilla-records'
+  if (/"[^"]+\.responses(\.users)?"/.test(text)) return 'argilla-records'
+  return null
+}
+
 export async function detectFormat(path: string): Promise<ImportFormat> {
+  const plain = await detectPlainFormat(path)
+  if (plain !== 'json' && plain !== 'jsonl') return plain
+  const lines = sampleLines(await readHead(path), false)
+  const first = plain === 'jsonl' ? (lines.find((line) => !isBlank(line)) ?? '') : lines.join('\n')
+  return toolFormat(first, plain === 'json') ?? plain
+}
+
+async function detectPlainFormat(path: string): Promise<ImportFormat> {
   const extension = extname(path).toLowerCase()
   const known = byExtension[extension]
   if (known) return known

@@ -3,10 +3,17 @@
 import { parseDelimited } from './csv'
 import { parseJsonArray } from './json-array'
 import { parseJsonl } from './jsonl'
+import { firstSignificantByte } from './detect'
 import { resolveOptions } from './limits'
 import { parseParquet } from './parquet'
 import { parseTextLines, parseTextParagraphs } from './text'
-import type { ImportFormat, ParsedItem, ParseOptions } from './types'
+import type { ImportFormat, ParsedItem, ParseOptions, ResolvedOptions } from './types'
+
+/** Argilla's SDK writes a JSON array, a Hugging Face export writes JSON Lines: the first byte tells which. */
+async function* parseArrayOrLines(path: string, options: ResolvedOptions): AsyncGenerator<ParsedItem> {
+  const isArray = (await firstSignificantByte(path)) === 0x5b
+  yield* isArray ? parseJsonArray(path, options) : parseJsonl(path, options)
+}
 
 export function parseWithFields(
   path: string,
@@ -30,6 +37,12 @@ export function parseWithFields(
       return parseTextParagraphs(path, resolved)
     case 'parquet':
       return parseParquet(path, resolved)
+    case 'prodigy-jsonl':
+      return parseJsonl(path, resolved)
+    case 'label-studio-json':
+      return parseJsonArray(path, resolved)
+    case 'argilla-records':
+      return parseArrayOrLines(path, resolved)
     default:
       throw new RangeError(`unknown import format: ${String(format satisfies never)}`)
   }

@@ -3,7 +3,10 @@
 // than being written in a form that would read back differently.
 import type { ImportFormat } from './types'
 
-export type SerialFormat = Exclude<ImportFormat, 'parquet'>
+export type SerialFormat = Exclude<
+  ImportFormat,
+  'parquet' | 'prodigy-jsonl' | 'label-studio-json' | 'argilla-records'
+>
 
 const isBlankLine = (line: string): boolean => /^[ \t\v\f\r]*$/.test(line)
 

@@ -1,7 +1,18 @@
 // The parsers' public types. Kept in one module so every format reads the same contract and the job and
 // preview code can import types without pulling in a parser.
 
-export type ImportFormat = 'jsonl' | 'json' | 'csv' | 'tsv' | 'text-lines' | 'text-paragraphs' | 'parquet'
+export type ImportFormat =
+  | 'jsonl'
+  | 'json'
+  | 'csv'
+  | 'tsv'
+  | 'text-lines'
+  | 'text-paragraphs'
+  | 'parquet'
+  // Other tools' annotation exports: read with the JSON parsers, mapped by services/import/tools/.
+  | 'prodigy-jsonl'
+  | 'label-studio-json'
+  | 'argilla-records'
 
 export interface ParseLimits {
   /** Largest string value (UTF-8 bytes) in any field, nested ones included. */

@@ -9,7 +9,10 @@ import { deleteProjectDatasets, recordDatasets } from './repos/datasets.repo'
 import {
   deleteProjectDecisions,
   deriveReviews,
+  readReviewInputs,
   recordDecisions,
+  type DecidedSample,
+  type ReviewInputs,
   storeDecisionRows,
 } from './repos/decisions.repo'
 import { deleteProjectBatches, recordBatchFinished, recordBatchStarted } from './repos/import-batches.repo'
@@ -133,10 +136,16 @@ function applyPage(
   projectId: string,
   events: LogEvent[],
   head: LogHead,
-  writeDecisions: (db: WinnowDb, decisions: DecisionRow[]) => Promise<void>,
+  writeDecisions: (db: WinnowDb, decisions: DecisionRow[], inputs?: ReviewInputs) => Promise<void>,
 ): Promise<ApplyOutcome> {
   return db.transaction('rw', tablesFor(db, events), async () => {
-    const sentinel = await getSentinel(db, projectId)
+    // What the page's decisions will read is asked for together with the sentinel: one round trip to
+    // IndexedDB instead of several in a row before the write a person is waiting on.
+    const decided = decidedSamples(projectId, events)
+    const [sentinel, reviewInputs] = await Promise.all([
+      getSentinel(db, projectId),
+      decided.length > 0 ? readReviewInputs(db, decided) : undefined,
+    ])
     if (sentinel && sentinel.logId !== head.logId)
       throw new ProjectionLogMismatchError(sentinel.logId, head.logId)
     let lastSeq = sentinel?.lastSeq ?? 0
@@ -195,19 +204,32 @@ function applyPage(
     await recordJobSnapshots(db, [...jobs.values()])
     await recordCandidates(db, [...candidates.values()])
     await recordDatasets(db, datasets)
-    // Each decision and the review state it changes, in this same transaction.
-    await writeDecisions(db, decisions)
-    await recordSentinel(db, {
-      projectId,
-      logId: head.logId,
-      lastSeq,
-      eventCount: (sentinel?.eventCount ?? 0) + applied,
-      sampleCount: (sentinel?.sampleCount ?? 0) + samples.length,
-      // Catching up does not fill what an older schema skipped: only the rebuild that clears this does.
-      ...(sentinel?.rebuildPending === undefined ? {} : { rebuildPending: sentinel.rebuildPending }),
-    })
+    // Each decision and the review state it changes, in this same transaction, written with the sentinel.
+    await Promise.all([
+      writeDecisions(db, decisions, reviewInputs),
+      recordSentinel(db, {
+        projectId,
+        logId: head.logId,
+        lastSeq,
+        eventCount: (sentinel?.eventCount ?? 0) + applied,
+        sampleCount: (sentinel?.sampleCount ?? 0) + samples.length,
+        // Catching up does not fill what an older schema skipped: only the rebuild that clears this does.
+        ...(sentinel?.rebuildPending === undefined ? {} : { rebuildPending: sentinel.rebuildPending }),
+      }),
+    ])
     return { applied, newSamples: samples.length }
   })
+}
+
+/** The samples a page's decisions touch, from the events as they are (under the log's project id). */
+function decidedSamples(projectId: string, events: readonly LogEvent[]): DecidedSample[] {
+  const decided: DecidedSample[] = []
+  for (const event of events) {
+    if (event.kind !== 'decision.recorded') continue
+    const sampleId = (event.data as { decision?: { sampleId?: unknown } } | null)?.decision?.sampleId
+    if (typeof sampleId === 'string') decided.push({ projectId, sampleId })
+  }
+  return decided
 }
 
 /** Deletes a project's rows and its sentinel together, so a rebuild starts from a store that claims nothing. */

@@ -57,6 +57,9 @@ export class BrowseState {
   #denseBase: number | null = null
   /** How long the last count took: refreshes during an import are spaced so counting never dominates. */
   #recountMs = 0
+  /** Only a screen on view re-reads as the log is applied; one that was not catches up when shown. */
+  #isShown = false
+  #isStale = false
   #debounce: ReturnType<typeof setTimeout> | null = null
   #refreshTimer: ReturnType<typeof setTimeout> | null = null
   #searchAbort: AbortController | null = null
@@ -181,23 +184,48 @@ export class BrowseState {
     }
   }
 
+  /** The screen is on view: catch up with what the store applied while it was not. */
+  show(): void {
+    this.#isShown = true
+    if (!this.#isStale) return
+    this.#isStale = false
+    if (this.#refreshTimer !== null) clearTimeout(this.#refreshTimer)
+    this.#refreshTimer = null
+    this.#refresh()
+  }
+
+  hide(): void {
+    this.#isShown = false
+  }
+
   /**
    * The projection applied more of the log: recount, refetch what is visible, re-run the search. Throttled,
-   * because a running import changes the store many times a second.
+   * because a running import changes the store many times a second; not at all while another screen is on
+   * view, where its reads (a count of every sample among them) queued in IndexedDB in front of review
+   * decisions' writes (bench:review).
    */
   storeChanged(): void {
-    if (this.#db === null || this.#refreshTimer !== null) return
+    if (this.#db === null) return
+    if (!this.#isShown) {
+      this.#isStale = true
+      return
+    }
+    if (this.#refreshTimer !== null) return
     this.#refreshTimer = setTimeout(
       () => {
         this.#refreshTimer = null
-        if (this.#db === null) return
-        this.#freshness++
-        void this.#recount()
-        this.showRange(this.#visible.start, this.#visible.end)
-        if (this.isSearchMode) void this.#runSearch(this.#activeQuery)
+        this.#refresh()
       },
       Math.max(storeRefreshMs, 2 * this.#recountMs),
     )
+  }
+
+  #refresh(): void {
+    if (this.#db === null) return
+    this.#freshness++
+    void this.#recount()
+    this.showRange(this.#visible.start, this.#visible.end)
+    if (this.isSearchMode) void this.#runSearch(this.#activeQuery)
   }
 
   select(index: number): void {

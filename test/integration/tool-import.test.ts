@@ -168,6 +168,35 @@ describe('importing other tools’ annotations', () => {
     expect(decisionsOf(after).map((d) => d.id)).toEqual(decisions.map((d) => d.id))
   })
 
+  it('keeps every chain whole across many batches appended while the next ones are sealed', async () => {
+    const inputs = 1_500
+    const lines: string[] = []
+    for (let input = 1; input <= inputs; input++) {
+      const long = {
+        ...task(input, 'alice', 'A', 1_700_000_000 + input),
+        text: `${'Long input. '.repeat(40)}${input}`,
+      }
+      lines.push(JSON.stringify(long), JSON.stringify({ ...long, _annotator_id: 'bob', accept: ['B'] }))
+    }
+    const path = join(work, 'many.jsonl')
+    await writeFile(path, `${lines.join('\n')}\n`)
+    const project = await services.handlers['projects.create']({ name: 'many' })
+    const job = await runImport(project.id, path, 'prodigy-jsonl', 'text')
+    expect(job.result).toEqual({ read: 3_000, imported: 3_000, duplicates: 0, rejected: 0 })
+    const events = await logOf(project.id)
+    expect(events.filter((e) => e.kind === 'samples.imported').length).toBeGreaterThan(3)
+    expect(samplesOf(events)).toHaveLength(inputs)
+    expect(decisionsOf(events)).toHaveLength(3_000)
+    expect(await services.handlers['review.verify']({ projectId: project.id })).toEqual({
+      ok: true,
+      decisions: 3_000,
+      chains: 2,
+    })
+    const again = await runImport(project.id, path, 'prodigy-jsonl', 'text')
+    expect(again.result).toEqual({ read: 3_000, imported: 0, duplicates: 3_000, rejected: 0 })
+    expect(decisionsOf(await logOf(project.id))).toHaveLength(3_000)
+  })
+
   it('adds a new annotator of an input already imported to the same sample and candidates', async () => {
     const path = join(work, 'first.jsonl')
     await writeFile(path, `${prodigyLines[0]}\n`)

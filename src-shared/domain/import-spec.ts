@@ -1,6 +1,7 @@
 // What the user chose on the import screen: the format, which field is the text, and who wrote it.
 import { z } from 'zod'
 import { origin } from './sample'
+import type { AnnotationTool } from './import-source'
 
 export const importFormats = [
   'jsonl',
@@ -28,6 +29,13 @@ export const formatLabels: Record<ImportFormat, string> = {
   'prodigy-jsonl': 'Prodigy annotations (db-out JSONL)',
   'label-studio-json': 'Label Studio export (JSON)',
   'argilla-records': 'Argilla / Hugging Face records (JSON or JSONL)',
+}
+
+/** The formats that are another tool's annotation export (mapped to candidates and decisions too). */
+export const toolOfFormat: Partial<Record<ImportFormat, AnnotationTool>> = {
+  'prodigy-jsonl': 'prodigy',
+  'label-studio-json': 'label-studio',
+  'argilla-records': 'argilla',
 }
 
 /** Declared for the whole file, or read from a field whose values map to an origin. */

@@ -9,6 +9,7 @@ import { basename, join } from 'node:path'
 import { once } from 'node:events'
 import {
   maxStoredErrors,
+  toolOfFormat,
   type ImportCounts,
   type ImportError,
   type ImportProgressMark,
@@ -22,7 +23,7 @@ import { parseFile } from './parsers/index'
 import { recordToSample } from './record-to-sample'
 import { uuidv7 } from '@shared/ids/uuidv7'
 import { writeFileAtomic } from '../../fs/atomic-write'
-import { ToolImport, toolOfFormat } from './tools/tool-import'
+import { ToolImport } from './tools/tool-import'
 
 export interface ImportParams {
   projectId: string

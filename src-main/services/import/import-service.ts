@@ -3,7 +3,7 @@
 import { copyFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { homedir } from 'node:os'
-import type { ImportFormat, ImportSpec } from '@shared/domain/import-spec'
+import { toolOfFormat, type ImportFormat, type ImportSpec } from '@shared/domain/import-spec'
 import { AppFailure } from '@shared/ipc/result'
 import { fsyncDir } from '../../fs/atomic-write'
 import type { JobRunner } from '../jobs/job-runner'
@@ -11,7 +11,6 @@ import type { ProjectRegistry } from '../projects/project-registry'
 import { detectFormat, previewFile } from './parsers/index'
 import { errorFilePath, type ImportParams } from './import-job'
 import { uuidv7 } from '@shared/ids/uuidv7'
-import { toolOfFormat } from './tools/tool-import'
 import { flattenForScreen, toolTextFields } from './tools/text-fields'
 
 const textFieldNames = ['text', 'content', 'body', 'document', 'completion', 'output', 'response', 'sentence']

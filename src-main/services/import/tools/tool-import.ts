@@ -4,7 +4,7 @@
 import type { CandidateRecord } from '@shared/domain/candidate'
 import type { DecisionRecord } from '@shared/domain/decision'
 import { chainKey, sealDecision } from '@shared/domain/decision-chain'
-import type { ImportFormat, OriginSpec } from '@shared/domain/import-spec'
+import type { OriginSpec } from '@shared/domain/import-spec'
 import type { AnnotationTool } from '@shared/domain/import-source'
 import type { ProjectRegistry, TypedInput } from '../../projects/project-registry'
 import type { ProjectState } from '../../projects/project-state'
@@ -20,12 +20,6 @@ const mappers: Record<AnnotationTool, ToolMapper> = {
   prodigy: mapProdigyTask,
   'label-studio': mapLabelStudioTask,
   argilla: mapArgillaRecord,
-}
-
-export const toolOfFormat: Partial<Record<ImportFormat, AnnotationTool>> = {
-  'prodigy-jsonl': 'prodigy',
-  'label-studio-json': 'label-studio',
-  'argilla-records': 'argilla',
 }
 
 export type ToolAdded =

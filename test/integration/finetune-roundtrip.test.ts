@@ -4,22 +4,16 @@
 // No skip: without cmake, a C++ compiler or git this fails, naming the missing tool.
 import { createHash } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import type { ExportRecord } from '@shared/export/export-record'
 import { defaultFormatOptions } from '@shared/export/format-options'
-import type { GenerateRequest } from '../../src-main/engines/engine'
 import { LlamaCppEngine } from '../../src-main/engines/llamacpp/llamacpp-engine'
-import {
-  ensureLlamaFinetune,
-  type LlamaFinetuneBuild,
-} from '../../src-main/services/training/llama-finetune-build'
+import type { LlamaFinetuneBuild } from '../../src-main/services/training/llama-finetune-build'
 import {
   llamaFinetuneRecipeId,
   renderFinetuneText,
   runLlamaFinetune,
-  type LlamaFinetuneHyperparameters,
 } from '../../src-main/services/training/llamacpp-recipe'
 import {
   baseGeneration,
@@ -29,82 +23,18 @@ import {
 } from '../../src-main/services/training/model-generation'
 import type { TrainerProgress } from '../../src-main/services/training/progress-protocol'
 import { cleanup, tempDir } from '../e2e/harness'
-
-const MODEL = resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf')
-const MODEL_SHA256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d'
-/** Written by a person for this test, never trained on: the fixed human reference. */
-const REFERENCE =
-  'Once upon a time, there was a little dog named Max. Max liked to run in the green grass with his ' +
-  'friend Sam. One day, Sam found a small blue box under a tree. "What is in the box?" asked Max. ' +
-  'They opened it together and found a shiny red ball. Max and Sam played with the ball until the sun ' +
-  'went down, and then they went home happy.'
-const PROMPTS = [
-  'Once upon a time',
-  'One day, a little girl',
-  'Tom and his mom',
-  'The cat saw a big',
-  'Lily wanted to play',
-]
-const PER_PROMPT = 32
-const HYPERPARAMETERS: LlamaFinetuneHyperparameters = {
-  epochs: 4,
-  learningRate: 1e-4,
-  contextSize: 128,
-  threads: 2,
-  valSplit: 0.05,
-}
-// The first build compiles llama.cpp: ~20 min on a busy 2-core machine, longer under nice.
-const BUILD_TIMEOUT_MS = 60 * 60_000
+import {
+  BUILD_TIMEOUT_MS,
+  buildFinetuneTool,
+  curateOwnStories,
+  HYPERPARAMETERS,
+  MODEL,
+  MODEL_SHA256,
+  REFERENCE,
+  request,
+} from './finetune-helpers'
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
-
-function request(text: string, seed: number, maxTokens: number): GenerateRequest {
-  return {
-    model: 'stories260K.gguf',
-    prompt: { mode: 'raw', text },
-    sampling: { temperature: 1, topP: 1, topK: null, seed, maxTokens, stop: [] },
-    logprobs: null,
-    think: false,
-    signal: new AbortController().signal,
-  }
-}
-
-/** A reviewed sample as the exporter hands it over: generation 0's continuation, accepted or rejected. */
-function exportRecord(
-  index: number,
-  prompt: string,
-  text: string,
-  seed: number,
-  accept: boolean,
-): ExportRecord {
-  const candidateId = `c${index}`
-  return {
-    sampleId: `s${index}`,
-    externalId: null,
-    source: { text: prompt, meta: {}, origin: 'human', depth: 0 },
-    candidates: [
-      {
-        id: candidateId,
-        text,
-        thinking: null,
-        model: 'stories260K.gguf',
-        generationId: 0,
-        sampling: { temperature: 1, topP: 1, topK: null, seed, maxTokens: 48, stop: [] },
-        prompt: { mode: 'raw', text: prompt },
-        logprobs: null,
-      },
-    ],
-    review: accept
-      ? { status: 'selected', chosenCandidateId: candidateId, finalText: text, negativeIds: [], flags: [] }
-      : {
-          status: 'rejected',
-          chosenCandidateId: null,
-          finalText: null,
-          negativeIds: [candidateId],
-          flags: [],
-        },
-  }
-}
 
 describe('llama.cpp fine-tune round trip (stories260K, CPU)', () => {
   let work: string
@@ -113,20 +43,7 @@ describe('llama.cpp fine-tune round trip (stories260K, CPU)', () => {
 
   beforeAll(async () => {
     work = await tempDir('finetune-roundtrip')
-    let shown = -10
-    build = await ensureLlamaFinetune({
-      onProgress: ({ phase, percent }) => {
-        if (percent === null || percent >= shown + 10) {
-          shown = percent ?? shown
-          console.log(`llama-finetune build: ${phase}${percent === null ? '' : ` ${percent}%`}`)
-        }
-      },
-    })
-    console.log(
-      build.built
-        ? `built ${build.binary} in ${build.buildSeconds} s`
-        : `reused the cached ${build.binary} (llama.cpp ${build.release})`,
-    )
+    build = await buildFinetuneTool()
   }, BUILD_TIMEOUT_MS)
 
   afterAll(async () => {
@@ -144,13 +61,7 @@ describe('llama.cpp fine-tune round trip (stories260K, CPU)', () => {
       engines.push(engine0)
 
       // Curate: generation 0 continues each prompt; every eighth story is rejected and must not be trained on.
-      const records: ExportRecord[] = []
-      for (const [p, prompt] of PROMPTS.entries())
-        for (let k = 0; k < PER_PROMPT; k++) {
-          const seed = 1000 * p + k
-          const { text } = await engine0.generate(request(prompt, seed, 48))
-          records.push(exportRecord(records.length, prompt, text, seed, records.length % 8 !== 7))
-        }
+      const records = await curateOwnStories(engine0)
       const dataset = renderFinetuneText(records, defaultFormatOptions)
       const rejected = records.filter((r) => r.review.status === 'rejected')
       expect(dataset.rows).toBe(records.length - rejected.length)

@@ -30,6 +30,8 @@ export default defineConfig({
     resolve: { alias },
     plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
     build: {
+      // WINNOW_BUILD_MINIFY=0 keeps the app's function names, for a benchmark's CPU profile (BENCH_PROFILE=1).
+      minify: process.env.WINNOW_BUILD_MINIFY !== '0',
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rollupOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },
     },

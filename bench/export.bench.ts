@@ -11,8 +11,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { build } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
-import type { Page } from 'playwright-core'
 import { assertPrerequisites, openApp, startHost, tempDir } from '../test/e2e/harness'
+import { startProfile } from './page-profile'
 
 const SEED_VERSION = 1
 const samples = Number(process.env.BENCH_SAMPLES ?? 1_000_000)
@@ -95,33 +95,6 @@ function sampleRss(): { stop(): Promise<Memory> } {
       running = false
       await loop
       return peak
-    },
-  }
-}
-
-/** A CPU profile of the page over the export; prints the functions with the most self time. */
-async function startProfile(page: Page): Promise<{ stop(): Promise<void> }> {
-  const session = await page.context().newCDPSession(page)
-  await session.send('Profiler.enable')
-  await session.send('Profiler.start')
-  return {
-    async stop() {
-      const { profile } = await session.send('Profiler.stop')
-      const self = new Map<string, number>()
-      const samples = profile.samples ?? []
-      const interval = (profile.endTime - profile.startTime) / Math.max(1, samples.length)
-      const byId = new Map(profile.nodes.map((node) => [node.id, node]))
-      for (const id of samples) {
-        const frame = byId.get(id)?.callFrame
-        const name = frame?.functionName === '' || frame === undefined ? '(anonymous)' : frame.functionName
-        const key = `${name} ${frame?.url.split('/').pop() ?? ''}:${frame?.lineNumber ?? 0}`
-        self.set(key, (self.get(key) ?? 0) + interval / 1000)
-      }
-      console.log(
-        `profile: ${samples.length} samples over ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s`,
-      )
-      for (const [key, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30))
-        console.log(`${ms.toFixed(0).padStart(8)} ms  ${key}`)
     },
   }
 }

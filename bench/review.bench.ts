@@ -9,6 +9,7 @@ import { assertPrerequisites, openApp, startHost } from '../test/e2e/harness'
 import { openProject, waitForSyncIdle } from '../test/e2e/app-driver'
 import { LoopbackClient } from '../test/e2e/loopback-client'
 import { ensureSeeded, storedLastSeq } from './review-seed'
+import { startProfile, startTrace } from './page-profile'
 import { installProbe, readTimings, waitForDecision } from './review-probe'
 import { lastDecisionLine, rawAppendTimes, rawStrictTxTimes } from './review-raw'
 
@@ -57,6 +58,10 @@ async function main(): Promise<void> {
     console.log(`review screen with its first item in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
     await installProbe(page, '1')
+    // BENCH_PROFILE=1: the renderer's CPU profile over the decisions (build with WINNOW_BUILD_MINIFY=0).
+    const profiler = process.env.BENCH_PROFILE === '1' ? await startProfile(page) : null
+    // BENCH_TRACE=1: where the renderer's main thread spent its time (layout, paint, IndexedDB callbacks).
+    const tracer = process.env.BENCH_TRACE === '1' ? await startTrace(page) : null
     started = performance.now()
     for (let i = 0; i < warmup + decisions; i++) {
       await page.keyboard.press('1')
@@ -65,6 +70,8 @@ async function main(): Promise<void> {
       if ((i + 1) % 250 === 0)
         console.log(`${i + 1} decisions in ${((performance.now() - started) / 1000).toFixed(1)} s`)
     }
+    await profiler?.stop()
+    await tracer?.stop()
     const timings = (await readTimings(page)).slice(warmup)
     if (timings.length !== decisions) throw new Error(`measured ${timings.length} decisions of ${decisions}`)
     const totals = timings.map((t) => t.totalMs)

@@ -37,6 +37,8 @@ export interface ReviewDeps {
 const maxEntries = 50
 /** With this few samples left in the loaded queue, the next page is read in the background. */
 const queueLowWater = 50
+/** How often the progress counts are read again while decisions are being saved. */
+const countsIntervalMs = 400
 
 export class ReviewState {
   readonly profile = new AnnotatorProfile()
@@ -65,6 +67,7 @@ export class ReviewState {
   #projectId: string | null = null
   #shownAt = 0
   readonly #items = new ItemCache()
+  #countsTimer: ReturnType<typeof setTimeout> | null = null
   /** Decisions go to main one after another, so an undo always sees what was recorded before it. */
   #chain: Promise<unknown> = Promise.resolve()
 
@@ -147,6 +150,8 @@ export class ReviewState {
   close(): void {
     this.#db = null
     this.#projectId = null
+    if (this.#countsTimer !== null) clearTimeout(this.#countsTimer)
+    this.#countsTimer = null
     this.#list.clear()
     this.#item = null
     this.#items.clear()
@@ -180,7 +185,11 @@ export class ReviewState {
     // Read the next item again at once (if it was touched), so moving on stays instant.
     this.#prepareFollowing()
     try {
-      await Promise.all([this.#refreshCounts(), isCurrentChanged ? this.#refreshItem() : undefined])
+      if (change === 'everything') await Promise.all([this.#refreshCounts(), this.#refreshItem()])
+      else {
+        this.#refreshCountsSoon()
+        if (isCurrentChanged) await this.#refreshItem()
+      }
     } catch (error) {
       this.#error = `Could not re-read the review: ${messageOf(error)}`
     }
@@ -384,9 +393,9 @@ export class ReviewState {
   }
 
   async #refreshAfterSave(sampleId: string): Promise<void> {
+    this.#refreshCountsSoon()
     try {
       if (this.#item?.sample.id === sampleId) await this.#refreshItem()
-      await this.#refreshCounts()
     } catch (error) {
       this.#error = `Could not re-read the review: ${messageOf(error)}`
     }
@@ -399,6 +408,21 @@ export class ReviewState {
     if (db === null || projectId === null || current === null) return
     const fresh = await loadItem(db, projectId, current.sample.id, this.profile.name)
     if (this.#item?.sample.id === current.sample.id) this.#item = fresh
+  }
+
+  /**
+   * The counts after decisions, read at most once per countsIntervalMs. Read after every decision, they
+   * were one more transaction per decision over the tables its store write takes, queued in front of the
+   * next decision's write whenever a person was quick (bench:review); progress may lag by that interval.
+   */
+  #refreshCountsSoon(): void {
+    if (this.#countsTimer !== null) return
+    this.#countsTimer = setTimeout(() => {
+      this.#countsTimer = null
+      this.#refreshCounts().catch((error: unknown) => {
+        this.#error = `Could not re-read the review: ${messageOf(error)}`
+      })
+    }, countsIntervalMs)
   }
 
   /** Asked for by a decision's save and by the store change it causes: the two share one read. */

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { writeFile } from 'node:fs/promises'
+import { parquetWriteBuffer } from 'hyparquet-writer'
 import type { AppServices } from '../../src-main/services/app-services'
 import { jobSettled, openTestServices } from '../fakes/test-services'
 import { cleanup, tempDir } from '../e2e/harness'
@@ -258,5 +259,30 @@ describe('importing other tools’ annotations', () => {
       ok: true,
       decisions: 3,
     })
+  })
+
+  it('reads an Argilla dataset exported to the Hugging Face Hub as Parquet', async () => {
+    const path = join(work, 'train-00000-of-00001.parquet')
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: 'id', data: ['r1', 'r2'], type: 'STRING' },
+        { name: 'prompt', data: ['Capital of Peru?', 'Capital of Chile?'], type: 'STRING' },
+        { name: 'response', data: ['Lima', 'Lima'], type: 'STRING' },
+        { name: 'label.responses', data: [['good', 'bad'], ['bad']], type: 'JSON' },
+        { name: 'label.responses.users', data: [['u1', 'u2'], ['u1']], type: 'JSON' },
+        { name: 'label.responses.status', data: [['submitted', 'submitted'], ['submitted']], type: 'JSON' },
+      ],
+    })
+    await writeFile(path, new Uint8Array(buffer))
+    const project = await services.handlers['projects.create']({ name: 'from the hub' })
+    const job = await runImport(project.id, path, 'argilla-records', 'prompt')
+    expect(job.result).toEqual({ read: 2, imported: 2, duplicates: 0, rejected: 0 })
+    const events = await logOf(project.id)
+    const texts = new Map(samplesOf(events).map((sample) => [sample.id, sample.text]))
+    expect(decisionsOf(events).map((d) => [texts.get(d.sampleId), d.annotator, d.kind])).toEqual([
+      ['Capital of Peru?', 'argilla:u1', 'select'],
+      ['Capital of Peru?', 'argilla:u2', 'reject-all'],
+      ['Capital of Chile?', 'argilla:u1', 'reject-all'],
+    ])
   })
 })

@@ -58,7 +58,7 @@ function describe(value: unknown): string {
 }
 
 /** Parquet hands back BigInt, Date and byte arrays; the log and the store hold JSON only. */
-function toJsonValue(value: unknown): unknown {
+export function toJsonValue(value: unknown): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : String(value)
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString()
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64')

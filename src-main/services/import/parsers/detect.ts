@@ -84,11 +84,13 @@ function firstLineIsObject(lines: string[]): boolean {
   }
 }
 
-/** The first byte that is not whitespace (after a BOM), or null for an empty file. */
-export async function firstSignificantByte(path: string): Promise<number | null> {
+/** How a file of records is laid out, from its first bytes: Parquet, a JSON array, or (else) JSON Lines. */
+export async function recordsLayout(path: string): Promise<'parquet' | 'json' | 'jsonl'> {
   const head = await readHead(path)
+  if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet'
   const body = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head
-  return body.find((b) => b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) ?? null
+  const first = body.find((b) => b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)
+  return first === 0x5b ? 'json' : 'jsonl'
 }
 
 const hasKey = (text: string, key: string): boolean => text.includes(`"${key}"`)

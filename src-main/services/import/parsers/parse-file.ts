@@ -3,16 +3,23 @@
 import { parseDelimited } from './csv'
 import { parseJsonArray } from './json-array'
 import { parseJsonl } from './jsonl'
-import { firstSignificantByte } from './detect'
+import { recordsLayout } from './detect'
 import { resolveOptions } from './limits'
 import { parseParquet } from './parquet'
 import { parseTextLines, parseTextParagraphs } from './text'
 import type { ImportFormat, ParsedItem, ParseOptions, ResolvedOptions } from './types'
 
-/** Argilla's SDK writes a JSON array, a Hugging Face export writes JSON Lines: the first byte tells which. */
-async function* parseArrayOrLines(path: string, options: ResolvedOptions): AsyncGenerator<ParsedItem> {
-  const isArray = (await firstSignificantByte(path)) === 0x5b
-  yield* isArray ? parseJsonArray(path, options) : parseJsonl(path, options)
+/**
+ * Argilla's SDK writes a JSON array, a dataset exported to the Hugging Face Hub is Parquet or JSON Lines: the
+ * first bytes tell which.
+ */
+async function* parseRecords(path: string, options: ResolvedOptions): AsyncGenerator<ParsedItem> {
+  const layout = await recordsLayout(path)
+  yield* layout === 'parquet'
+    ? parseParquet(path, options)
+    : layout === 'json'
+      ? parseJsonArray(path, options)
+      : parseJsonl(path, options)
 }
 
 export function parseWithFields(
@@ -42,7 +49,7 @@ export function parseWithFields(
     case 'label-studio-json':
       return parseJsonArray(path, resolved)
     case 'argilla-records':
-      return parseArrayOrLines(path, resolved)
+      return parseRecords(path, resolved)
     default:
       throw new RangeError(`unknown import format: ${String(format satisfies never)}`)
   }

@@ -20,6 +20,14 @@ const answers = new Set(['accept', 'reject', 'ignore'])
 const annotationKeys = new Set(['options', 'accept', 'answer', 'label', 'spans', 'tokens', 'user_input'])
 
 export function mapProdigyTask(task: Record<string, unknown>, textField: string): ToolMapping {
+  // The compare recipe's A/B tasks say which side was preferred through a display mapping whose meaning
+  // depends on the recipe version: refused plainly rather than read one way by guesswork.
+  if (isRecord(task.input) && isRecord(task.accept) && isRecord(task.reject))
+    return {
+      ok: false,
+      reason:
+        'a Prodigy compare task (input with accept/reject outputs) cannot be imported yet: export the comparison as a choice task with options',
+    }
   const picked = pickText(task, textField, usualTextFields, 'the task')
   if (!picked.ok) return picked
   const options = readOptions(task.options)

@@ -8,7 +8,7 @@ import type { OriginSpec } from '@shared/domain/import-spec'
 import type { AnnotationTool } from '@shared/domain/import-source'
 import type { ProjectRegistry, TypedInput } from '../../projects/project-registry'
 import type { ProjectState } from '../../projects/project-state'
-import { resolveOrigin } from '../record-to-sample'
+import { resolveOrigin, toJsonValue } from '../record-to-sample'
 import { mapArgillaRecord } from './argilla'
 import { mapLabelStudioTask } from './label-studio'
 import { materialise, type ImportPlace, type MaterialisedSample } from './materialise'
@@ -66,9 +66,11 @@ export class ToolImport {
     origin: OriginSpec,
     hasSample: (contentHash: string) => boolean,
   ): ToolAdded {
-    const mapped = mappers[this.place.tool](fields, textField)
+    // A Parquet row may hold BigInt, Date or bytes; the mappers and the log see JSON values only.
+    const record = toJsonValue(fields) as Record<string, unknown>
+    const mapped = mappers[this.place.tool](record, textField)
     if (!mapped.ok) return mapped
-    const sampleOrigin = resolveOrigin(flattenForScreen(this.place.tool, fields), origin)
+    const sampleOrigin = resolveOrigin(flattenForScreen(this.place.tool, record), origin)
     const made = materialise(mapped.record, this.place, line, sampleOrigin)
     if (!made.ok) return made
     const isNewSample = !hasSample(made.sample.contentHash)

@@ -123,6 +123,10 @@ describe('mapProdigyTask', () => {
     [{ ...choiceTask, options: 'A,B' }, '"options" is A,B, not a list'],
     [{ ...choiceTask, options: [{ id: 'A' }] }, 'option 1 needs an "id" and a "text"'],
     [{ _input_hash: 1, answer: 'accept', html: '<b>x</b>' }, 'the task has no text in "text"'],
+    [
+      { input: { text: 'q' }, accept: { text: 'a' }, reject: { text: 'b' }, answer: 'accept' },
+      'a Prodigy compare task (input with accept/reject outputs) cannot be imported yet',
+    ],
   ])('refuses an unmappable task with a reason (%#)', (task, reason) => {
     const result = mapProdigyTask(task, 'text')
     expect(result.ok).toBe(false)

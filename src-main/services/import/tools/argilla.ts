@@ -7,9 +7,9 @@ import { readArgillaRecord, type ArgillaResponse } from './argilla-shapes'
 import {
   candidateNamed,
   describeValue,
+  isCandidateText,
   isoTime,
   isRecord,
-  nonEmptyString,
   pickText,
   usualTextFields,
   verdictOf,
@@ -33,7 +33,7 @@ export function mapArgillaRecord(row: Record<string, unknown>, textField: string
   for (const key of Object.keys(record.fields)) {
     const value = record.fields[key]
     if (key === picked.field) continue
-    if (nonEmptyString(value)) candidates.push({ key, text: value, model: null })
+    if (isCandidateText(value)) candidates.push({ key, text: value, model: null })
     else meta[key] = value
   }
   meta.metadata = record.metadata

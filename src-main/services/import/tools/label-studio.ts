@@ -7,6 +7,7 @@ import {
   candidateNamed,
   describeValue,
   idString,
+  isCandidateText,
   isoTime,
   isRecord,
   nonEmptyString,
@@ -32,7 +33,7 @@ export function mapLabelStudioTask(task: Record<string, unknown>, textField: str
     if (key === picked.field) continue
     const value = data[key]
     const items = listItems(value)
-    if (typeof value === 'string' && value.trim() !== '') candidates.push({ key, text: value, model: null })
+    if (isCandidateText(value)) candidates.push({ key, text: value, model: null })
     else if (items !== null) candidates.push(...items)
     else meta[key] = value
   }

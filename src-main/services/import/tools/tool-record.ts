@@ -47,6 +47,10 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 export const nonEmptyString = (value: unknown): value is string =>
   typeof value === 'string' && value.trim() !== ''
 
+/** A text someone could have written as an answer: not empty, and not a bare link to media (an image field). */
+export const isCandidateText = (value: unknown): value is string =>
+  nonEmptyString(value) && !/^(?:https?:\/\/|data:|s3:\/\/|gs:\/\/)\S*$/i.test(value.trim())
+
 /** Ids come as strings or numbers; anything else is no id. */
 export function idString(value: unknown): string | null {
   if (typeof value === 'string' && value !== '') return value

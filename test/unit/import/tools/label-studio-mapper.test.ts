@@ -176,6 +176,19 @@ describe('mapLabelStudioTask', () => {
     expect(record.decisions[0]).toMatchObject({ kind: 'select', candidateKey: 'item:b' })
   })
 
+  it('keeps a media link in data as metadata, not as a candidate', () => {
+    const record = mapped({
+      id: 6,
+      data: {
+        prompt: 'Describe the picture.',
+        image: 'https://example.org/cat.png',
+        answer: 'A cat on a mat.',
+      },
+    })
+    expect(record.candidates.map((c) => c.key)).toEqual(['answer'])
+    expect(record.meta).toEqual({ image: 'https://example.org/cat.png' })
+  })
+
   it('keeps a textarea with no candidate to edit as a note, never dropping it', () => {
     const record = mapped({
       id: 4,

@@ -157,6 +157,12 @@ describe('importing other tools’ annotations', () => {
       decisions: 3,
       chains: 2,
     })
+    // Imported annotators count in agreement like any other: on document 1 alice chose A and bob B.
+    expect(await services.handlers['merge.agreement']({ projectId: project.id })).toMatchObject({
+      annotators: ['prodigy:alice', 'prodigy:bob'],
+      overlappingSamples: 1,
+      agreeingSamples: 0,
+    })
     const second = samples[1]!
     const review = reduceSampleReview(decisions.filter((d) => d.sampleId === second.id))
     expect(textOf(review.chosenCandidateId)).toBe('Summary B of 2')

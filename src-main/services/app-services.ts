@@ -1,6 +1,7 @@
 // Composition of the main-side services behind the IPC contract. Plain Node: no electron import here, so
 // the same services run in Electron, behind the loopback transport, and in tests.
 import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { Handlers } from '@shared/ipc/contract'
 import { schemaVersion } from '@shared/ipc/contract'
 import { AppFailure } from '@shared/ipc/result'
@@ -27,6 +28,10 @@ import { findResourcesDir } from './resources-dir'
 import { MonitorLog } from './monitor/monitor-log'
 import { MonitorService } from './monitor/monitor-service'
 import { createProbeWorker } from './monitor/probe-job'
+import { TrainingLog } from './training/training-log'
+import { TrainingService } from './training/training-service'
+import { createTrainingWorker } from './training/training-job'
+import { ensureLlamaFinetune } from './training/llama-finetune-build'
 
 export interface FilePickers {
   pickImport(): Promise<string | null>
@@ -85,6 +90,23 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     }),
   )
   const monitor = new MonitorService(registry, monitorLog, jobs)
+  const trainersDir = () => join(options.resourcesDir ?? findResourcesDir(), 'trainers')
+  const trainingLog = new TrainingLog(registry)
+  const training = new TrainingService(jobs, trainingLog, monitorLog, trainersDir)
+  jobs.register(
+    createTrainingWorker({
+      registry,
+      log: trainingLog,
+      monitorLog,
+      monitor,
+      trainersDir,
+      llamaFinetune: async (signal, onProgress) => (await ensureLlamaFinetune({ signal, onProgress })).binary,
+      publish: (live) => {
+        training.noteLive(live)
+        events.emit('training.live', live)
+      },
+    }),
+  )
   const models = new ModelsService(engineForHost, jobs)
   const templates = new TemplatesService(() => options.resourcesDir ?? findResourcesDir())
   const imports = new ImportService(registry, jobs)
@@ -190,8 +212,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'merge.agreement': ({ projectId }) => merges.agreement(projectId),
     'export.open': ({ projectId, folder, name }) => exports.open(projectId, folder, name),
     'export.write': ({ exportId, file, text }) => exports.write(exportId, file, text),
-    'export.finish': ({ exportId, snapshot, extraFiles, dropLines }) =>
-      exports.finish(exportId, snapshot, extraFiles, dropLines),
+    'export.finish': ({ exportId, snapshot, extraFiles, dropLines, huggingFace }) =>
+      exports.finish(exportId, snapshot, extraFiles, dropLines, huggingFace ?? null),
     'export.abort': ({ exportId }) => exports.abort(exportId),
     'backup.create': ({ projectId, folder }) => backups.create(projectId, folder),
     'backup.restore': ({ folder, name }) => backups.restore(folder, name),
@@ -201,6 +223,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'monitor.report': ({ projectId }) => monitor.report(projectId),
     'monitor.protectedSets': ({ projectId }) => monitor.protectedSets(projectId),
     'monitor.exportReport': ({ projectId, folder }) => monitor.exportReport(projectId, folder),
+    'training.recipes': () => training.recipes(),
+    'training.start': ({ projectId, spec }) => training.start(projectId, spec),
+    'training.overview': ({ projectId }) => training.overview(projectId),
     'store.moveAside': async ({ reason }) => {
       if (!options.moveStoreAside) {
         throw new AppFailure(

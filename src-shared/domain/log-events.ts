@@ -11,6 +11,7 @@ import { toCompactLogprobs } from './token-logprobs'
 import { decisionRecord } from './decision'
 import { datasetSnapshot } from './dataset-snapshot'
 import { frozenSets, modelGenerationRecord, probeResult } from './monitor'
+import { lossPoint, trainingRunFinished, trainingRunStarted } from './training-run'
 
 export const logEventPayloads = {
   'project.created': z.object({ name: z.string(), settings: projectSettings }),
@@ -47,6 +48,12 @@ export const logEventPayloads = {
   'monitor.setsFrozen': z.object({ sets: frozenSets }),
   /** One generation probed on the frozen sets: its continuations, confidence and held-out likelihood. */
   'monitor.probed': z.object({ probe: probeResult }),
+  /** A fine-tuning run began (training-run.ts): what it trains on, from which model, with which command. */
+  'training.runStarted': z.object({ run: trainingRunStarted }),
+  /** A few more points of a run's loss curve: sparse and bounded per run, never every step. */
+  'training.runProgress': z.object({ runId: z.string(), points: z.array(lossPoint).max(256) }),
+  /** A run's end: done (with its outputs and digests), failed, cancelled, or interrupted by a stop of Winnow. */
+  'training.runFinished': z.object({ run: trainingRunFinished }),
 } as const
 
 export type LogEventKind = keyof typeof logEventPayloads
@@ -68,6 +75,9 @@ export const logEventVersions: Record<LogEventKind, number> = {
   'monitor.generationRegistered': 1,
   'monitor.setsFrozen': 1,
   'monitor.probed': 1,
+  'training.runStarted': 1,
+  'training.runProgress': 1,
+  'training.runFinished': 1,
 }
 
 export const logEvent = z.object({

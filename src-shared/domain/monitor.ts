@@ -2,6 +2,7 @@
 // sets they are measured on (with the decoding every probe uses, so budgets match across generations), and
 // each generation's probe result. All three are project log events (log-events.ts); reports are derived.
 import { z } from 'zod'
+import { trainedFile } from './training-run'
 
 const id = z.string().min(1).max(64)
 
@@ -20,6 +21,19 @@ export const modelGenerationRecord = z.object({
   /** The dataset snapshot it was fine-tuned on, when Winnow exported it. */
   trainingSnapshotId: z.string().max(200).nullable(),
   createdAt: z.string(),
+  /**
+   * How a fine-tune inside Winnow made it (training-run.ts): absent for generations registered by hand and
+   * in events written before runs were recorded.
+   */
+  training: z
+    .object({
+      runId: id,
+      recipeId: z.string(),
+      hyperparameters: z.record(z.string(), z.number().nullable()),
+      baseModel: z.object({ path: z.string(), sha256: z.string().nullable() }),
+      outputs: z.array(trainedFile),
+    })
+    .optional(),
 })
 export type ModelGenerationRecord = z.infer<typeof modelGenerationRecord>
 

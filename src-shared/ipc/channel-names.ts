@@ -44,6 +44,9 @@ export const channelNames = [
   'monitor.report',
   'monitor.protectedSets',
   'monitor.exportReport',
+  'training.recipes',
+  'training.start',
+  'training.overview',
 ] as const
 
 export const eventNames = [
@@ -51,6 +54,7 @@ export const eventNames = [
   'jobs.changed',
   'projects.changed',
   'generation.streaming',
+  'training.live',
 ] as const
 
 export type ChannelName = (typeof channelNames)[number]

@@ -11,8 +11,10 @@ import { generationSpec } from '../domain/generation-spec'
 import { promptTemplate } from '../domain/prompt-template'
 import { decisionRecord, unsealedDecision } from '../domain/decision'
 import { datasetSnapshot, snapshotDraft, writtenFile } from '../domain/dataset-snapshot'
+import { formatIds } from '../export/formats'
 import { frozenSets, modelGenerationRecord, probeSettings } from '../domain/monitor'
 import type { CollapseReport } from '../monitor/collapse-report'
+import { liveRun, trainingRunSpec, trainingRunView } from '../domain/training-run'
 
 const none = z.object({}).strict()
 const forProject = z.object({ projectId }).strict()
@@ -233,6 +235,15 @@ export const contract = {
           .record(exportFile, z.string().max(64 * 1024 * 1024))
           .refine((files) => Object.keys(files).length <= 256, 'at most 256 files')
           .optional(),
+        /** Also a Hugging Face dataset folder: this format's rows as Parquet under data/, and README.md. */
+        huggingFace: z
+          .object({
+            formatId: z.enum(formatIds),
+            license: z.string().regex(/^[a-z0-9][a-z0-9.+-]{0,63}$/, 'expected a Hub license id'),
+          })
+          .strict()
+          .nullable()
+          .optional(),
       })
       .strict(),
     reply: z.object({ snapshot: datasetSnapshot, manifest: writtenFile }),
@@ -319,6 +330,44 @@ export const contract = {
     request: z.object({ projectId, folder: path }).strict(),
     reply: z.object({ jsonPath: z.string(), htmlPath: z.string() }),
   },
+  /** The trainer recipes, whether this machine meets each one's requirements, and their starting values. */
+  'training.recipes': {
+    request: none,
+    reply: z.array(
+      z.object({
+        recipe: z.object({
+          id: z.string(),
+          label: z.string(),
+          description: z.string(),
+          reads: z.array(z.string()),
+          produces: z.enum(['gguf', 'lora-adapter']),
+          runtime: z.object({ kind: z.enum(['python', 'executable', 'custom']) }),
+          install: z.object({ summary: z.string(), steps: z.array(z.string()) }),
+        }),
+        readiness: z.object({ isReady: z.boolean(), note: z.string() }),
+        defaults: z.record(z.string(), z.number().nullable()),
+      }),
+    ),
+  },
+  /** Starts a `training.run` job: the spec is checked against the log and the recipes before it is queued. */
+  'training.start': {
+    request: z.object({ projectId, spec: trainingRunSpec }).strict(),
+    reply: z.object({ jobId: z.string() }),
+  },
+  /** Runs (newest first) with their curves, live views of those running, generations and dataset snapshots. */
+  'training.overview': {
+    request: forProject,
+    reply: z.object({
+      runs: z.array(trainingRunView),
+      live: z.array(liveRun),
+      generations: z.array(modelGenerationRecord),
+      snapshots: z.array(
+        datasetSnapshot
+          .omit({ splits: true, spec: true, formatOptions: true, warnings: true })
+          .extend({ trainRows: count, testRows: count }),
+      ),
+    }),
+  },
 } satisfies Record<ChannelName, { request: z.ZodType; reply: z.ZodType }>
 
 export const eventContract = {
@@ -334,6 +383,8 @@ export const eventContract = {
   'jobs.changed': jobSnapshot,
   'projects.changed': z.object({}),
   'generation.streaming': generationStreaming,
+  /** A running fine-tune's curve and log tail, a few times a second; never stored. */
+  'training.live': liveRun,
 } satisfies Record<EventName, z.ZodType>
 
 export type Contract = typeof contract

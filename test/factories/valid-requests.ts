@@ -111,4 +111,19 @@ export const validRequests: { [C in ChannelName]: Request<C> } = {
   'monitor.report': { projectId },
   'monitor.protectedSets': { projectId },
   'monitor.exportReport': { projectId, folder: '/reports' },
+  'training.recipes': {},
+  'training.start': {
+    projectId,
+    spec: {
+      snapshotId: 'snapshot-1',
+      recipeId: 'llamacpp-finetune',
+      parentGenerationId: 'generation-0',
+      hyperparameters: { epochs: 2, learningRate: 0.0001 },
+      customArgv: null,
+      python: null,
+      ollamaHost: null,
+      label: null,
+    },
+  },
+  'training.overview': { projectId },
 }

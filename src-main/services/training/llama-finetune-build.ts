@@ -142,6 +142,16 @@ function binaryIn(folder: string): string | null {
   return candidates.find((path) => existsSync(path)) ?? null
 }
 
+/** The cached llama-finetune, if a finished build is there: nothing is built, run or locked. */
+export async function cachedLlamaFinetune(
+  options: Pick<LlamaFinetuneBuildOptions, 'llamaSourceDir' | 'cacheRoot'> = {},
+): Promise<{ binary: string; release: string } | null> {
+  const release = await llamaCppRelease(options.llamaSourceDir ?? defaultLlamaSourceDir())
+  const folder = join(options.cacheRoot ?? defaultCacheRoot(), `llama.cpp-${release}`)
+  const binary = binaryIn(folder)
+  return binary !== null && existsSync(join(folder, stampName)) ? { binary, release } : null
+}
+
 const inFlight = new Map<string, Promise<LlamaFinetuneBuild>>()
 
 /** The llama-finetune binary, built now if the cache has none. Concurrent callers share one build. */

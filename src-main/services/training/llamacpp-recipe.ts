@@ -92,6 +92,12 @@ export function finetuneArgv(
   }
 }
 
+/** The argv run under `nice -n <niceness>` (19 by default) where there is one; as it is for null or on Windows. */
+export function atNiceness(argv: RenderedArgv, niceness: number | null = 19): RenderedArgv {
+  const nice = niceness === null || process.platform === 'win32' ? null : findOnPath(['nice'])
+  return nice ? { file: nice, args: ['-n', String(niceness), argv.file, ...argv.args] } : argv
+}
+
 export interface FinetuneRunOptions extends FinetunePaths {
   program: string
   hyperparameters: LlamaFinetuneHyperparameters
@@ -112,10 +118,7 @@ export interface FinetuneResult {
 export async function runLlamaFinetune(options: FinetuneRunOptions, text?: string): Promise<FinetuneResult> {
   if (text !== undefined) await writeFile(options.dataset, text, 'utf8')
   const argv = finetuneArgv(options.program, options, options.hyperparameters)
-  const nice = options.niceness === null || process.platform === 'win32' ? null : findOnPath(['nice'])
-  const spawned = nice
-    ? { file: nice, args: ['-n', String(options.niceness ?? 19), argv.file, ...argv.args] }
-    : argv
+  const spawned = atNiceness(argv, options.niceness)
   const started = performance.now()
   const exit = await startTrainer({
     ...spawned,

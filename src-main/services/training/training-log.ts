@@ -1,0 +1,63 @@
+// The fine-tuning runs' view of each project's log: folded once per process from the run and snapshot
+// events, then kept current by appending through here (only the training job writes run events, in main).
+import { TrainingFold, trainingEventKinds } from '@shared/training/training-fold'
+import type { ProjectRegistry, TypedInput } from '../projects/project-registry'
+
+type TrainingInput = TypedInput<'training.runStarted' | 'training.runProgress' | 'training.runFinished'>
+
+export class TrainingLog {
+  readonly #folds = new Map<string, Promise<TrainingFold>>()
+  readonly #registry: ProjectRegistry
+
+  constructor(registry: ProjectRegistry) {
+    this.#registry = registry
+  }
+
+  fold(projectId: string): Promise<TrainingFold> {
+    let fold = this.#folds.get(projectId)
+    if (fold === undefined) {
+      fold = this.#replay(projectId)
+      this.#folds.set(projectId, fold)
+      // A failed read is not remembered: the next call tries again.
+      fold.catch(() => this.#folds.delete(projectId))
+    }
+    return fold
+  }
+
+  /** Appends (flushed before this resolves) and folds the written events. */
+  async record(projectId: string, inputs: TrainingInput[]): Promise<TrainingFold> {
+    const fold = await this.fold(projectId)
+    const events = await this.#registry.append(projectId, inputs, { urgent: true })
+    for (const event of events) fold.apply(event)
+    return fold
+  }
+
+  /**
+   * At start-up, while the project is still loading: the cached fold may itself be waiting for that load, so
+   * this reads the log afresh and appends without waiting on the cache, which folds the events in when ready
+   * (applying an event twice changes nothing).
+   */
+  async recordDuringLoad(projectId: string, decide: (fold: TrainingFold) => TrainingInput[]): Promise<void> {
+    const inputs = decide(await this.#replay(projectId))
+    if (inputs.length === 0) return
+    const events = await this.#registry.append(projectId, inputs, { urgent: true })
+    void this.#folds.get(projectId)?.then(
+      (fold) => events.forEach((event) => fold.apply(event)),
+      () => undefined,
+    )
+  }
+
+  /** Snapshots are exported by another service: the fold is refreshed from the log when one is missing. */
+  async refreshSnapshots(projectId: string): Promise<TrainingFold> {
+    const fold = await this.fold(projectId)
+    for await (const event of this.#registry.replayKinds(projectId, new Set(['dataset.exported'])))
+      fold.apply(event)
+    return fold
+  }
+
+  async #replay(projectId: string): Promise<TrainingFold> {
+    const fold = new TrainingFold()
+    for await (const event of this.#registry.replayKinds(projectId, trainingEventKinds)) fold.apply(event)
+    return fold
+  }
+}

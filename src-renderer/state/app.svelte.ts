@@ -21,7 +21,8 @@ import { ProjectsState } from './projects.svelte'
 import { ReviewState } from './review.svelte'
 import type { StoreChange } from './store-changes'
 
-export type View = 'projects' | 'browse' | 'import' | 'models' | 'generate' | 'review' | 'datasets' | 'jobs'
+export type View =
+  'projects' | 'browse' | 'import' | 'models' | 'generate' | 'review' | 'datasets' | 'monitor' | 'jobs'
 export type AppInfo = Reply<'app.info'>
 
 export class AppState {

@@ -13,7 +13,7 @@ export interface ChartBox {
   right: number
 }
 
-export const defaultBox: ChartBox = { width: 320, height: 160, left: 48, bottom: 24, top: 10, right: 12 }
+export const defaultBox: ChartBox = { width: 320, height: 160, left: 48, bottom: 24, top: 10, right: 24 }
 
 export interface ChartGeometry {
   line: string

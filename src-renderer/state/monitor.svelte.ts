@@ -1,0 +1,151 @@
+// The collapse monitor as the dashboard sees it: the report main builds from the log, the forms to register a
+// generation and freeze the sets, and the actions (probe, export). Main computes everything; this asks,
+// remembers the answer, and asks again when the project's log moves (a probe finishing appends to it).
+import type { Api, Reply } from '@shared/ipc/contract'
+import { api as defaultApi } from '../lib/api'
+
+export type CollapseReport = Reply<'monitor.report'>
+type MonitorApi = Pick<
+  Api,
+  'monitor.report' | 'monitor.register' | 'monitor.freezeSets' | 'monitor.probe' | 'monitor.exportReport'
+>
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** What the person types to register a generation; the parent is chosen from those registered. */
+export interface GenerationForm {
+  label: string
+  ggufPath: string
+  parentId: string
+}
+
+export interface SetsForm {
+  probeSize: number
+  referenceSize: number
+  samplesPerPrompt: number
+  maxTokens: number
+  seed: number
+}
+
+export class MonitorState {
+  #report = $state.raw<CollapseReport | null>(null)
+  #error = $state<string | null>(null)
+  #notice = $state<string | null>(null)
+  #isBusy = $state(false)
+  readonly generationForm = $state<GenerationForm>({ label: '', ggufPath: '', parentId: '' })
+  readonly setsForm = $state<SetsForm>({
+    probeSize: 20,
+    referenceSize: 50,
+    samplesPerPrompt: 4,
+    maxTokens: 64,
+    seed: 1,
+  })
+  exportFolder = $state('')
+  readonly #api: MonitorApi
+  readonly #projectId: string
+  #readCount = 0
+
+  constructor(projectId: string, deps: { api?: MonitorApi } = {}) {
+    this.#projectId = projectId
+    this.#api = deps.api ?? defaultApi
+  }
+
+  get report(): CollapseReport | null {
+    return this.#report
+  }
+  get error(): string | null {
+    return this.#error
+  }
+  /** The last action's outcome in words (where the report files went, which job started). */
+  get notice(): string | null {
+    return this.#notice
+  }
+  get isBusy(): boolean {
+    return this.#isBusy
+  }
+
+  /** Re-reads the report; an older answer arriving after a newer one is dropped. */
+  async refresh(): Promise<void> {
+    const read = ++this.#readCount
+    try {
+      const report = await this.#api['monitor.report']({ projectId: this.#projectId })
+      if (read === this.#readCount) this.#report = report
+    } catch (error) {
+      if (read === this.#readCount) this.#error = `Could not build the collapse report: ${errorText(error)}`
+    }
+  }
+
+  async registerGeneration(): Promise<void> {
+    const { label, ggufPath, parentId } = this.generationForm
+    await this.#act(async () => {
+      const record = await this.#api['monitor.register']({
+        projectId: this.#projectId,
+        generation: {
+          label: label.trim(),
+          parentId: parentId === '' ? null : parentId,
+          engine: 'llamacpp',
+          ggufPath: ggufPath.trim(),
+          ollama: null,
+          trainingSnapshotId: null,
+        },
+      })
+      this.generationForm.label = ''
+      this.generationForm.ggufPath = ''
+      this.generationForm.parentId = record.id
+      return `Registered ${record.label} as generation ${record.generation}.`
+    })
+  }
+
+  async freezeSets(): Promise<void> {
+    const form = this.setsForm
+    await this.#act(async () => {
+      const sets = await this.#api['monitor.freezeSets']({
+        projectId: this.#projectId,
+        probeSize: form.probeSize,
+        referenceSize: form.referenceSize,
+        seed: form.seed,
+        settings: {
+          samplesPerPrompt: form.samplesPerPrompt,
+          maxTokens: form.maxTokens,
+          seed: form.seed,
+          topLogprobs: 20,
+        },
+      })
+      return `Froze ${sets.probeSampleIds.length} probe prompts and ${sets.referenceSampleIds.length} reference texts; exports will keep them out of training.`
+    })
+  }
+
+  async probe(generationId: string, label: string): Promise<void> {
+    await this.#act(async () => {
+      await this.#api['monitor.probe']({ projectId: this.#projectId, generationId })
+      return `Probing ${label}: follow it in Jobs; this report updates when it finishes.`
+    })
+  }
+
+  async exportReport(): Promise<void> {
+    const folder = this.exportFolder.trim()
+    if (folder === '') {
+      this.#error = 'Type the full path of the folder to write the report into.'
+      return
+    }
+    await this.#act(async () => {
+      const written = await this.#api['monitor.exportReport']({ projectId: this.#projectId, folder })
+      return `Wrote ${written.htmlPath} and ${written.jsonPath}.`
+    })
+  }
+
+  async #act(action: () => Promise<string>): Promise<void> {
+    if (this.#isBusy) return
+    this.#isBusy = true
+    this.#error = null
+    this.#notice = null
+    try {
+      this.#notice = await action()
+      await this.refresh()
+    } catch (error) {
+      this.#error = errorText(error)
+    } finally {
+      this.#isBusy = false
+    }
+  }
+}

@@ -124,6 +124,7 @@ async function exportDpo(
     spec: defaultDatasetSpec,
     formatOptions: defaultFormatOptions,
     protectedSets: noProtectedSets,
+    huggingFace: null,
   })
   if (!outcome.ok) throw new Error(`refused: ${outcome.offenders.length} probe or reference items`)
   const { snapshot } = outcome

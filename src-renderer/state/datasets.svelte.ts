@@ -4,6 +4,7 @@
 import type { DatasetSnapshot, WrittenFile } from '@shared/domain/dataset-snapshot'
 import { defaultFormatOptions, type FormatOptions, type PairPolicy } from '@shared/export/format-options'
 import { formatIds, type FormatId } from '@shared/export/formats'
+import { columnsFor } from '@shared/export/parquet-columns'
 import { datasetSpec, defaultDatasetSpec, type DatasetSpec } from '@shared/export/selection/dataset-spec'
 import type { ProbeOffender } from '@shared/export/selection/probe-guard'
 import type { Api } from '@shared/ipc/contract'
@@ -34,6 +35,11 @@ export interface DatasetChoices {
   includeReasoning: boolean
   shape: FormatOptions['shape']
   pairPolicy: PairPolicy
+  /** Also a Hugging Face dataset folder (Parquet + README.md card) of one format's rows. */
+  huggingFace: boolean
+  huggingFaceFormat: FormatId
+  /** A Hub license id. */
+  license: string
 }
 
 export interface PreviewView {
@@ -79,6 +85,9 @@ function initialChoices(projectName: string): DatasetChoices {
     includeReasoning: defaultFormatOptions.includeReasoning,
     shape: defaultFormatOptions.shape,
     pairPolicy: defaultFormatOptions.pairPolicy,
+    huggingFace: false,
+    huggingFaceFormat: defaultFormats[0] ?? 'sft-messages',
+    license: 'other',
   }
 }
 
@@ -189,6 +198,10 @@ export class DatasetsState {
   }
   get selectedFormats(): FormatId[] {
     return formatIds.filter((id) => this.choices.formats[id])
+  }
+  /** The ticked formats whose rows have fixed columns, so they can go into Parquet. */
+  get huggingFaceFormats(): FormatId[] {
+    return this.selectedFormats.filter((id) => columnsFor(id, defaultFormatOptions) !== null)
   }
 
   open(db: WinnowDb, projectId: string, projectName: string): void {
@@ -308,6 +321,9 @@ export class DatasetsState {
           formats: this.selectedFormats,
           spec: built.spec,
           formatOptions: built.formatOptions,
+          huggingFace: this.choices.huggingFace
+            ? { formatId: this.choices.huggingFaceFormat, license: this.choices.license.trim() }
+            : null,
           // The collapse monitor's frozen probe and reference sets, as main knows them now.
           protectedSets: await this.#api['monitor.protectedSets']({ projectId }),
         },
@@ -342,6 +358,12 @@ export class DatasetsState {
     if (this.choices.folder.trim() === '')
       return 'Type the folder to export into: Winnow creates a new folder for the dataset inside it.'
     if (this.selectedFormats.length === 0) return 'Tick at least one format to write.'
+    if (this.choices.huggingFace) {
+      if (!this.huggingFaceFormats.includes(this.choices.huggingFaceFormat))
+        return 'Choose which format’s rows go into the Hugging Face folder (a ticked one other than distillation).'
+      if (!/^[a-z0-9][a-z0-9.+-]{0,63}$/.test(this.choices.license.trim()))
+        return 'Give the Hugging Face folder a Hub license id, such as cc-by-4.0, apache-2.0 or other.'
+    }
     return null
   }
 

@@ -24,6 +24,10 @@ import { selectDataset } from '@shared/export/selection/select-dataset'
 import { fixtureRecords } from '../unit/export/fixture-project'
 import { openTestServices } from '../fakes/test-services'
 import { cleanup, tempDir } from '../e2e/harness'
+import { parquetReadObjects } from 'hyparquet'
+import { parse as parseYaml } from 'yaml'
+import { DatasetFolder } from '../../src-main/services/export/dataset-folder'
+import { writeHuggingFaceFolder } from '../../src-main/services/export/hf-folder'
 
 let work: string
 let services: AppServices
@@ -63,6 +67,7 @@ function choicesFor(spec: DatasetSpec, formats: ExportChoices['formats']): Expor
     spec,
     formatOptions: defaultFormatOptions,
     protectedSets: noProtectedSets,
+    huggingFace: null,
   }
 }
 
@@ -169,6 +174,110 @@ describe('streaming export writer', () => {
         choicesFor(defaultDatasetSpec, ['sft-messages']),
       ),
     ).rejects.toThrow(/disk full/)
+    expect(await readdir(join(work, 'out'))).toEqual([])
+  })
+})
+
+/** Every row of a split's Parquet files, in shard order, read back with hyparquet. */
+async function parquetRows(folder: string, split: string): Promise<unknown[]> {
+  const shards = (await readdir(join(folder, 'data'))).filter((name) => name.startsWith(`${split}-`)).sort()
+  const rows: unknown[] = []
+  for (const shard of shards) {
+    const bytes = await readFile(join(folder, 'data', shard))
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
+    rows.push(...(await parquetReadObjects({ file })))
+  }
+  return rows
+}
+
+const jsonlRows = async (path: string): Promise<unknown[]> =>
+  (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as unknown)
+
+describe('Hugging Face dataset folder', () => {
+  it('holds exactly the rows the JSONL files keep, as Parquet, with a card that points at them', async () => {
+    const copies = fixtureRecords.map((record) => ({ ...record, sampleId: `copy-${record.sampleId}` }))
+    const inputs = inputsOf([...fixtureRecords, ...copies]) // dedup drops lines already streamed out
+    const choices = {
+      ...choicesFor({ ...defaultDatasetSpec, split: { testFraction: 0.5, seed: 3 } }, [
+        'sft-messages',
+        'dpo',
+      ]),
+      huggingFace: { formatId: 'dpo' as const, license: 'cc-by-4.0' },
+    }
+    const outcome = await writeExport(services.handlers, projectId, sourceOf(inputs), choices)
+    await expectFilesMatchSelection(outcome, inputs, choices) // manifest hashes cover the new files too
+    if (!outcome.ok) return
+    const { folder, snapshot } = outcome
+    const card = await readFile(join(folder, 'README.md'), 'utf8')
+    const meta = parseYaml(card.split('---\n')[1] ?? '') as {
+      license: string
+      configs: { data_files: { split: string; path: string }[] }[]
+      dataset_info: { splits: { name: string; num_examples: number }[] }
+    }
+    expect(meta.license).toBe('cc-by-4.0')
+    const splits = meta.dataset_info.splits.map((split) => split.name).sort()
+    expect(splits.length).toBeGreaterThan(0)
+    for (const split of splits) {
+      const expected = await jsonlRows(join(folder, 'dpo', `${split}.jsonl`))
+      expect(expected.length).toBeGreaterThan(0)
+      expect(await parquetRows(folder, split)).toEqual(expected)
+      expect(meta.dataset_info.splits.find((s) => s.name === split)?.num_examples).toBe(expected.length)
+      expect(meta.configs[0]?.data_files).toContainEqual({ split, path: `data/${split}-*.parquet` })
+    }
+    const listed = snapshot.files.map((file) => file.path)
+    expect(listed).toContain('README.md')
+    expect(listed.filter((path) => path.endsWith('.parquet')).length).toBe(splits.length)
+  })
+
+  it('shards a split into files of at most the shard size, named as the Hub names them', async () => {
+    const folder = await DatasetFolder.create(join(work, 'out'), 'shards')
+    const rows = Array.from({ length: 5 }, (_, i) => ({
+      prompt: `p${i}`,
+      chosen: `c${i}`,
+      rejected: `r${i}`,
+    }))
+    const sink = await folder.openFile('dpo/train.jsonl')
+    await sink.write(rows.map((row) => `${JSON.stringify(row)}\n`).join(''))
+    const written = await sink.close()
+    const draft = {
+      name: 'shards',
+      formats: ['dpo'],
+      spec: {},
+      formatOptions: { ...defaultFormatOptions },
+      logSeq: 1,
+      splits: { train: [], test: [] },
+      counts: { rows: {}, bySplit: {}, byOrigin: {}, byDepth: {}, byGeneration: {} },
+      warnings: [],
+    }
+    const files = await writeHuggingFaceFolder(
+      folder,
+      { formatId: 'dpo', license: 'mit' },
+      draft,
+      [written],
+      2,
+    )
+    expect(files.map((file) => file.path)).toEqual([
+      'data/train-00000-of-00003.parquet',
+      'data/train-00001-of-00003.parquet',
+      'data/train-00002-of-00003.parquet',
+      'README.md',
+    ])
+    expect(await parquetRows(folder.dir, 'train')).toEqual(rows)
+  })
+
+  it('refuses a format without fixed columns, and one the export does not write, and keeps nothing', async () => {
+    for (const formatId of ['distillation', 'kto'] as const) {
+      const choices = {
+        ...choicesFor(defaultDatasetSpec, ['sft-messages', 'distillation']),
+        huggingFace: { formatId, license: 'other' },
+      }
+      await expect(
+        writeExport(services.handlers, projectId, sourceOf(inputsOf(fixtureRecords)), choices),
+      ).rejects.toThrow(formatId === 'distillation' ? /no fixed columns/ : /does not write/)
+    }
     expect(await readdir(join(work, 'out'))).toEqual([])
   })
 })

@@ -2,7 +2,7 @@
 // reads (configs with data files per split, features, license, task categories, tags) written with the
 // `yaml` library, then a body that says where every row came from and what the collapse monitor measured.
 import { stringify } from 'yaml'
-import type { ColumnType, Columns } from './parquet-columns'
+import type { ColumnType, Columns } from '@shared/export/parquet-columns'
 
 /** COLLAPSE.md's provenance statistics of the training set; null where not measured yet. */
 export type CollapseStats = {
@@ -24,8 +24,9 @@ export type ProvenanceStats = {
   depthHistogram: Record<string, number>
   rowsByModelGeneration: Record<string, number>
   humanShare: number | null
-  decisionsByKind: Record<string, number>
-  annotators: number
+  /** Null where the export does not record them (the snapshot counts samples, not decisions). */
+  decisionsByKind: Record<string, number> | null
+  annotators: number | null
 }
 
 export type DatasetCardInput = {
@@ -113,9 +114,9 @@ function cardBody(input: DatasetCardInput): string[] {
     ...table('origin', p.rowsByOrigin),
     ...table('synthetic depth', p.depthHistogram),
     ...table('model generation', p.rowsByModelGeneration),
-    `Human share: ${shown(p.humanShare, true)}. Annotators: ${p.annotators}.`,
+    `Human share: ${shown(p.humanShare, true)}. Annotators: ${p.annotators ?? 'not recorded'}.`,
     '',
-    ...table('decision', p.decisionsByKind),
+    ...(p.decisionsByKind === null ? [] : table('decision', p.decisionsByKind)),
     '## Collapse statistics',
     '',
     `- Real data retained: ${shown(c.realDataRetained)}`,

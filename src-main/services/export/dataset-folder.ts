@@ -3,7 +3,7 @@
 // place, so a crash leaves no half-written data file under a final name; the manifest is written last,
 // so a folder with a manifest is a complete export. Existing files and folders are never overwritten.
 import { createHash, randomBytes, type Hash } from 'node:crypto'
-import { mkdir, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, readdir, realpath, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises'
 import { join, relative, resolve, sep, isAbsolute } from 'node:path'
 import { sanitiseFileName } from '@shared/export/file-names'
 import { fsyncDir, writeFileAtomic } from '../../fs/atomic-write'
@@ -95,6 +95,16 @@ export class DatasetFolder {
       sha256: createHash('sha256').update(bytes).digest('hex'),
     }
   }
+}
+
+/**
+ * Removes `dir` and the folders inside it that hold no files, deepest first: what a cancelled export leaves
+ * (the folders its files were opened in). rmdir refuses a folder with anything in it, so no file is lost.
+ */
+export async function removeEmptyFolders(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  for (const entry of entries) if (entry.isDirectory()) await removeEmptyFolders(join(dir, entry.name))
+  await rmdir(dir).catch(() => undefined)
 }
 
 class StreamingFile implements FileSink {

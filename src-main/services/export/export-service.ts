@@ -3,14 +3,14 @@
 // write… → finish (or abort): finish closes every file, writes the manifest last, and records the frozen
 // snapshot in the project log. An export left idle (the window closed mid-way) is abandoned and its
 // temporary files removed, so no half export ever carries a manifest.
-import { rmdir } from 'node:fs/promises'
 import { AppFailure } from '@shared/ipc/result'
 import { canonicalJson } from '@shared/domain/canonical-json'
 import { sha256Hex } from '@shared/domain/sha256'
 import { uuidv7 } from '@shared/ids/uuidv7'
 import type { DatasetSnapshot, SnapshotDraft, WrittenFile } from '@shared/domain/dataset-snapshot'
 import type { ProjectRegistry } from '../projects/project-registry'
-import { DatasetFolder, type FileSink } from './dataset-folder'
+import { DatasetFolder, removeEmptyFolders, type FileSink } from './dataset-folder'
+import { parquetColumnsOf, writeHuggingFaceFolder, type HuggingFaceChoice } from './hf-folder'
 
 export const MANIFEST_FILE = 'manifest.json'
 
@@ -79,8 +79,11 @@ export class ExportService {
     draft: SnapshotDraft,
     extraFiles: Record<string, string>,
     dropLines: Record<string, string> = {},
+    huggingFace: HuggingFaceChoice | null = null,
   ): Promise<{ snapshot: DatasetSnapshot; manifest: WrittenFile }> {
     return this.#serial(exportId, async (open) => {
+      const parquet = huggingFace === null ? null : parquetColumnsOf(huggingFace, draft)
+      if (parquet !== null && 'problem' in parquet) throw new AppFailure('invalid-payload', parquet.problem)
       for (const file of Object.keys(dropLines))
         if (!open.files.has(file))
           throw new AppFailure(
@@ -96,6 +99,9 @@ export class ExportService {
       open.files.clear()
       for (const [path, content] of Object.entries(extraFiles))
         files.push(await open.folder.writeWhole(path, content))
+      // From the closed files: exactly the rows kept, in the order written.
+      if (huggingFace !== null)
+        files.push(...(await writeHuggingFaceFolder(open.folder, huggingFace, draft, [...files])))
       files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
       const snapshot: DatasetSnapshot = {
         ...draft,
@@ -122,7 +128,7 @@ export class ExportService {
     this.#close(exportId)
     await open.queue.catch(() => undefined)
     await Promise.all([...open.files.values()].map((sink) => sink.abort()))
-    await rmdir(open.folder.dir).catch(() => undefined) // only succeeds when empty: never deletes data
+    await removeEmptyFolders(open.folder.dir) // only what is empty: never deletes data
     return {}
   }
 

@@ -3,7 +3,7 @@
 // row still gets the right types, and every split of an export has the same schema.
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import type { SchemaElement } from 'hyparquet'
-import type { ColumnType, Columns } from './parquet-columns'
+import type { ColumnType, Columns } from '@shared/export/parquet-columns'
 
 function schemaOf(name: string, type: ColumnType): SchemaElement[] {
   const required = { name, repetition_type: 'REQUIRED' } as const

@@ -26,6 +26,8 @@ export interface ExportChoices {
   spec: DatasetSpec
   formatOptions: FormatOptions
   protectedSets: ProtectedSets
+  /** Also a Hugging Face dataset folder of one format's rows, written by main at finish. */
+  huggingFace: { formatId: FormatId; license: string } | null
 }
 
 /** Where the records come from: pages in the project's order, and the log position they reflect. */
@@ -111,6 +113,7 @@ export async function writeExport(
       snapshot: draftOf(selection, choices, source.logSeq, rowCounts),
       extraFiles,
       ...(Object.keys(dropLines).length > 0 ? { dropLines } : {}),
+      huggingFace: choices.huggingFace,
     })
     return { ok: true, snapshot, folder: opened.folder, selection, inputCount: progress.read }
   } catch (error) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { defaultFormatOptions } from '@shared/export/format-options'
 import type { FormatOptions } from '@shared/export/format-options'
 import { formatIds, formatRows } from '@shared/export/formats'
-import { columnsFor } from '../../../src-main/services/export/parquet-columns'
+import { columnsFor } from '@shared/export/parquet-columns'
 import { writeParquet } from '../../../src-main/services/export/parquet-writer'
 import { fixtureRecords } from './fixture-project'
 

@@ -1,8 +1,8 @@
 // The fixed column schema of each format's rows, written once and read two ways: as a Parquet schema (nested
 // lists and structs, the 3-level LIST layout every reader understands) and as the Hugging Face card's
 // `dataset_info.features`. Distillation has none: its prompt is a message list or a raw string by candidate.
-import type { FormatOptions } from '@shared/export/format-options'
-import type { FormatId } from '@shared/export/formats'
+import type { FormatOptions } from './format-options'
+import type { FormatId } from './formats'
 
 export type ColumnType =
   'string' | 'boolean' | 'double' | { list: ColumnType } | { struct: Record<string, ColumnType> }

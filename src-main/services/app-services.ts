@@ -75,11 +75,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const embedded = new EmbeddedModels()
   const engineFor = (target: ModelTarget): Engine =>
     target.engine === 'ollama' ? engineForHost(target.host) : embedded.engineFor(target.modelPath)
+  const monitorLog = new MonitorLog(registry)
   jobs.register(
-    createGenerationWorker(registry, engineFor, (snapshot) => events.emit('generation.streaming', snapshot)),
+    createGenerationWorker(
+      registry,
+      engineFor,
+      (snapshot) => events.emit('generation.streaming', snapshot),
+      async (projectId) => (await monitorLog.fold(projectId)).generations.values(),
+    ),
   )
   jobs.register(createPullWorker(engineForHost))
-  const monitorLog = new MonitorLog(registry)
   jobs.register(
     createProbeWorker(registry, monitorLog, {
       generatorFor: (g) =>

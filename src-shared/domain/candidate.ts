@@ -60,8 +60,10 @@ export const candidateProvenance = z.object({
   logprobsTopK: z.number().int().min(0).max(20).nullable(),
   think: z.boolean(),
   attempt: z.number().int().positive(),
-  /** The model generation that wrote it: 0 until fine-tuning registers new generations. */
+  /** The number of the model generation that wrote it: 0 for a model that is not a registered generation. */
   generationId: z.number().int().nonnegative(),
+  /** The registered generation itself (monitor.generationRegistered), absent when the model is not one. */
+  modelGeneration: z.object({ id: z.string(), label: z.string() }).optional(),
   imported: importedFrom.optional(),
 })
 export type CandidateProvenance = z.infer<typeof candidateProvenance>

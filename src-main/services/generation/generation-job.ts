@@ -20,6 +20,8 @@ import {
 } from '@shared/domain/generation-spec'
 import { summariseLogprobs } from './logprob-summary'
 import { LivePreview, type PublishStreaming } from './live-preview'
+import type { ModelGenerationRecord } from '@shared/domain/monitor'
+import { generationOfModel } from '@shared/training/generation-of-model'
 
 export interface GenerationParams {
   projectId: string
@@ -38,11 +40,14 @@ interface Task {
 }
 
 export type EngineFor = (target: ModelTarget) => Engine
+/** The project's registered model generations, so each candidate names the generation that wrote it. */
+export type GenerationsOf = (projectId: string) => Promise<Iterable<ModelGenerationRecord>>
 
 export function createGenerationWorker(
   registry: ProjectRegistry,
   engineFor: EngineFor,
   publishStreaming: PublishStreaming | null = null,
+  generationsOf: GenerationsOf = async () => [],
 ): JobWorker<GenerationParams> {
   return {
     kind: 'generate',
@@ -54,7 +59,7 @@ export function createGenerationWorker(
     run: async (params, context) => {
       const preview = new LivePreview(params.projectId, context.jobId, publishStreaming)
       try {
-        return await runGeneration(registry, engineFor, params, context, preview)
+        return await runGeneration(registry, engineFor, generationsOf, params, context, preview)
       } finally {
         preview.stop()
       }
@@ -65,11 +70,14 @@ export function createGenerationWorker(
 async function runGeneration(
   registry: ProjectRegistry,
   engineFor: EngineFor,
+  generationsOf: GenerationsOf,
   { projectId, spec }: GenerationParams,
   context: JobContext,
   preview: LivePreview,
 ): Promise<GenerationResult> {
   const state = await registry.state(projectId)
+  const registered = [...(await generationsOf(projectId))]
+  const generationOf = new Map(spec.models.map((target) => [target, generationOfModel(registered, target)]))
   const samples = await registry.samples(projectId, spec.sampleIds ? new Set(spec.sampleIds) : null)
   const tasks: Task[] = []
   let skipped = 0
@@ -158,6 +166,7 @@ async function runGeneration(
     }
     preview.end(task.slot)
     const generated = outcome.result
+    const generation = generationOf.get(task.target) ?? null
     const digest = generated?.modelDigest ?? null
     const modelKey = `${targetLocation(task.target)}|${task.target.model}`
     if (digest) {
@@ -188,7 +197,8 @@ async function runGeneration(
         logprobsTopK: spec.logprobsTopK,
         think: spec.think,
         attempt: task.attempt,
-        generationId: 0,
+        generationId: generation?.generation ?? 0,
+        ...(generation === null ? {} : { modelGeneration: { id: generation.id, label: generation.label } }),
       },
       timings: generated?.timings ?? { firstTokenMs: null, totalMs: Date.now() - startedAt },
       tokenCounts: {

@@ -140,6 +140,10 @@ describe('building and exporting a dataset', () => {
     await page.getByTestId('dataset-folder').fill(exportParent)
     for (const id of formats) await page.getByTestId(`dataset-format-${id}`).check()
     expect(await page.getByTestId('dataset-format-sft-messages').isChecked()).toBe(true)
+    // The Hugging Face folder too: DPO's rows as Parquet, and the card.
+    await page.getByTestId('dataset-hf').check()
+    await page.getByTestId('dataset-hf-format').selectOption('dpo')
+    await page.getByTestId('dataset-hf-license').fill('cc-by-4.0')
     await page.getByTestId('dataset-test-fraction').fill('0.3')
     await page.getByTestId('dataset-seed').fill('7')
 
@@ -183,6 +187,10 @@ describe('building and exporting a dataset', () => {
     // rows in one split only. A split with no rows of a format gets no file: every file listed has rows, and
     // every format has at least one.
     const paths = manifest.files.map((file) => file.path)
+    expect(paths).toContain('README.md')
+    expect(
+      paths.filter((path) => /^data\/(train|test)-\d{5}-of-\d{5}\.parquet$/.test(path)).length,
+    ).toBeGreaterThan(0)
     for (const id of formats) {
       const own = paths.filter((path) => path.startsWith(`${id}/`))
       expect(own.length, id).toBeGreaterThan(0)

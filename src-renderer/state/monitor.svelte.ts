@@ -43,7 +43,8 @@ export class MonitorState {
   exportFolder = $state('')
   readonly #api: MonitorApi
   readonly #projectId: string
-  #readCount = 0
+  #reading: Promise<void> | null = null
+  #isStale = false
 
   constructor(projectId: string, deps: { api?: MonitorApi } = {}) {
     this.#projectId = projectId
@@ -64,14 +65,32 @@ export class MonitorState {
     return this.#isBusy
   }
 
-  /** Re-reads the report; an older answer arriving after a newer one is dropped. */
+  /**
+   * Re-reads the report. Calls while one is in flight (a busy import appends often) fold into one more read
+   * after it, so there is never more than one request out and the last answer is the newest.
+   */
   async refresh(): Promise<void> {
-    const read = ++this.#readCount
+    if (this.#reading !== null) {
+      this.#isStale = true
+      return this.#reading
+    }
+    this.#reading = this.#read()
     try {
-      const report = await this.#api['monitor.report']({ projectId: this.#projectId })
-      if (read === this.#readCount) this.#report = report
+      await this.#reading
+    } finally {
+      this.#reading = null
+    }
+    if (this.#isStale) {
+      this.#isStale = false
+      await this.refresh()
+    }
+  }
+
+  async #read(): Promise<void> {
+    try {
+      this.#report = await this.#api['monitor.report']({ projectId: this.#projectId })
     } catch (error) {
-      if (read === this.#readCount) this.#error = `Could not build the collapse report: ${errorText(error)}`
+      this.#error = `Could not build the collapse report: ${errorText(error)}`
     }
   }
 

@@ -16,10 +16,13 @@ export class MonitorFold {
   /** Latest probe per generation on the frozen sets. */
   readonly probes = new Map<string, ProbeResult>()
   sets: FrozenSets | null = null
+  /** Counts the monitor events applied: a report built at one version holds until the next. */
+  version = 0
 
   apply(raw: LogEvent): void {
     const event = readLogEvent(raw)
-    if (event === null) return
+    if (event === null || !monitorEventKinds.has(event.kind)) return
+    this.version++
     switch (event.kind) {
       case 'monitor.generationRegistered':
         this.generations.set(event.data.generation.id, event.data.generation)

@@ -11,6 +11,7 @@ import type { JobRunner } from '../jobs/job-runner'
 import type { ProjectRegistry } from '../projects/project-registry'
 import { isLoopbackHost } from '../generation/loopback-host'
 import type { MonitorLog } from './monitor-log'
+import type { MonitorFold } from '@shared/monitor/monitor-fold'
 import { writeReportFiles, type WrittenReport } from './report-files'
 
 export type GenerationInput = Pick<
@@ -29,6 +30,7 @@ export class MonitorService {
   readonly #registry: ProjectRegistry
   readonly #log: MonitorLog
   readonly #jobs: JobRunner
+  readonly #reports = new Map<string, { version: number; report: Promise<CollapseReport> }>()
 
   constructor(registry: ProjectRegistry, log: MonitorLog, jobs: JobRunner) {
     this.#registry = registry
@@ -127,18 +129,39 @@ export class MonitorService {
     return (await this.#log.fold(projectId)).protectedSets()
   }
 
-  async report(projectId: string): Promise<CollapseReport> {
+  /**
+   * The report changes only when a monitor event is appended (the sets are frozen, so are the reference
+   * texts), so it is built once per fold version: the dashboard asks again on every log append, imports
+   * included, and must not replay the whole log each time.
+   */
+  report(projectId: string): Promise<CollapseReport> {
+    return this.#reportOf(projectId).catch((error: unknown) => {
+      this.#reports.delete(projectId)
+      throw error
+    })
+  }
+
+  async #reportOf(projectId: string): Promise<CollapseReport> {
     const fold = await this.#log.fold(projectId)
-    const referenceIds = new Set(fold.sets?.referenceSampleIds ?? [])
-    const referenceTexts =
-      referenceIds.size === 0
+    const cached = this.#reports.get(projectId)
+    if (cached?.version === fold.version) return cached.report
+    const report = this.#build(projectId, fold)
+    this.#reports.set(projectId, { version: fold.version, report })
+    return report
+  }
+
+  async #build(projectId: string, fold: MonitorFold): Promise<CollapseReport> {
+    const referenceIds = fold.sets?.referenceSampleIds ?? []
+    const byId = new Map(
+      referenceIds.length === 0
         ? []
-        : (await this.#registry.samples(projectId, referenceIds)).map((s) => s.text)
+        : (await this.#registry.samples(projectId, new Set(referenceIds))).map((s) => [s.id, s.text]),
+    )
     return buildCollapseReport({
       generations: fold.ordered(),
       sets: fold.sets,
       probes: fold.probes,
-      referenceTexts,
+      referenceTexts: referenceIds.flatMap((id) => byId.get(id) ?? []),
       builtAt: new Date().toISOString(),
     })
   }

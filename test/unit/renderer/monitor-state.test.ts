@@ -1,0 +1,67 @@
+// The dashboard's state: refreshes asked for while one is in flight (every log append asks) fold into one
+// more read, never a queue of them; a failed action keeps its message, which says what to do.
+import { describe, expect, it } from 'vitest'
+import type { Api, Reply } from '@shared/ipc/contract'
+import { MonitorState } from '../../../src-renderer/state/monitor.svelte'
+
+const report = (verdict: 'healthy' | 'alarm'): Reply<'monitor.report'> => ({
+  builtAt: '2026-12-06T00:00:00Z',
+  sets: null,
+  tokenBudget: null,
+  generations: [],
+  verdict,
+  nextStep: null,
+})
+
+function fakeApi() {
+  const waiting: (() => void)[] = []
+  let calls = 0
+  let verdict: 'healthy' | 'alarm' = 'healthy'
+  const api = {
+    'monitor.report': async () => {
+      calls++
+      const answer = report(verdict)
+      await new Promise<void>((resolve) => waiting.push(resolve))
+      return answer
+    },
+    'monitor.register': async () => {
+      throw new Error('The parent generation is not registered here: register it first.')
+    },
+  } as unknown as Api
+  return {
+    api,
+    calls: () => calls,
+    setVerdict: (v: typeof verdict) => (verdict = v),
+    answer: () => waiting.shift()?.(),
+  }
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0))
+
+describe('MonitorState', () => {
+  it('folds refreshes asked for during a read into one more read, which has the last word', async () => {
+    const fake = fakeApi()
+    const monitor = new MonitorState('p1', { api: fake.api })
+    const first = monitor.refresh()
+    const more = [monitor.refresh(), monitor.refresh(), monitor.refresh()]
+    fake.setVerdict('alarm')
+    await tick()
+    expect(fake.calls()).toBe(1)
+    fake.answer()
+    await tick()
+    expect(fake.calls()).toBe(2)
+    fake.answer()
+    await Promise.all([first, ...more])
+    expect(fake.calls()).toBe(2)
+    expect(monitor.report?.verdict).toBe('alarm')
+  })
+
+  it('shows why an action failed', async () => {
+    const monitor = new MonitorState('p1', { api: fakeApi().api })
+    monitor.generationForm.label = 'gen 1'
+    monitor.generationForm.ggufPath = '/m.gguf'
+    await monitor.registerGeneration()
+    expect(monitor.error).toMatch(/register it first/)
+    expect(monitor.isBusy).toBe(false)
+  })
+})

@@ -15,6 +15,7 @@ import type { DecisionRecord } from '@shared/domain/decision'
 import type { ImportFormat } from '@shared/domain/import-spec'
 import type { SampleRecord } from '@shared/domain/sample'
 import { reduceSampleReview } from '@shared/domain/review-state'
+import type { JobSnapshot } from '@shared/jobs/job'
 
 const task = (input: number, annotator: string, accept: string, at: number) => ({
   text: `Summarise document ${input}.`,
@@ -202,6 +203,63 @@ describe('importing other tools’ annotations', () => {
     const again = await runImport(project.id, path, 'prodigy-jsonl', 'text')
     expect(again.result).toEqual({ read: 3_000, imported: 0, duplicates: 3_000, rejected: 0 })
     expect(decisionsOf(await logOf(project.id))).toHaveLength(3_000)
+  })
+
+  it('resumes a cancelled import after the last batch in the log, losing and doubling nothing', async () => {
+    const lines: string[] = []
+    for (let input = 1; input <= 10_000; input++) {
+      const long = {
+        ...task(input, 'alice', 'A', 1_700_000_000 + input),
+        text: `${'Input. '.repeat(60)}${input}`,
+      }
+      lines.push(JSON.stringify(long), JSON.stringify({ ...long, _annotator_id: 'bob', accept: ['B'] }))
+    }
+    const path = join(work, 'paused.jsonl')
+    await writeFile(path, `${lines.join('\n')}\n`)
+    const project = await services.handlers['projects.create']({ name: 'paused' })
+    const spec = {
+      path,
+      format: 'prodigy-jsonl' as const,
+      textField: 'text',
+      idField: null,
+      origin: { kind: 'declared' as const, value: 'model' as const },
+    }
+    const underway = new Promise<string>((resolve) => {
+      const stop = services.events.subscribe((name, payload) => {
+        const job = payload as JobSnapshot
+        // After a checkpoint, so the resume goes on from the log's last batch rather than starting over.
+        if (name === 'jobs.changed' && job.checkpoint !== null && job.status === 'running') {
+          stop()
+          resolve(job.id)
+        }
+      })
+    })
+    const { jobId } = await services.handlers['import.start']({ projectId: project.id, spec })
+    const cancelled = jobSettled(services, jobId)
+    await underway
+    await services.handlers['jobs.cancel']({ jobId })
+    expect((await cancelled).status).toBe('cancelled')
+    const partly = decisionsOf(await logOf(project.id)).length
+    expect(partly).toBeGreaterThan(0)
+    expect(partly).toBeLessThan(20_000)
+
+    const finished = jobSettled(services, jobId)
+    await services.handlers['jobs.resume']({ jobId })
+    const job = await finished
+    expect(job.status).toBe('done')
+    expect(job.result).toEqual({ read: 20_000, imported: 20_000, duplicates: 0, rejected: 0 })
+    const events = await logOf(project.id)
+    const decisions = decisionsOf(events)
+    expect(decisions).toHaveLength(20_000)
+    expect(new Set(decisions.map((d) => d.id)).size).toBe(20_000)
+    expect(samplesOf(events).map((sample) => sample.ord)).toEqual(
+      Array.from({ length: 10_000 }, (_, index) => index + 1),
+    )
+    expect(await services.handlers['review.verify']({ projectId: project.id })).toEqual({
+      ok: true,
+      decisions: 20_000,
+      chains: 2,
+    })
   })
 
   it('adds a new annotator of an input already imported to the same sample and candidates', async () => {

@@ -22,7 +22,16 @@ import { ReviewState } from './review.svelte'
 import type { StoreChange } from './store-changes'
 
 export type View =
-  'projects' | 'browse' | 'import' | 'models' | 'generate' | 'review' | 'datasets' | 'monitor' | 'jobs'
+  | 'projects'
+  | 'browse'
+  | 'import'
+  | 'models'
+  | 'generate'
+  | 'review'
+  | 'datasets'
+  | 'training'
+  | 'monitor'
+  | 'jobs'
 export type AppInfo = Reply<'app.info'>
 
 export class AppState {

@@ -1,0 +1,219 @@
+// The fine-tune screen's state: the recipes and the overview main builds from the log (runs, generations,
+// dataset snapshots), the live view of running runs (training.live events), and the form a run starts from.
+// Main does the work; this asks, remembers the answers, and asks again when a training job changes state.
+import type { Api, EventPayload, Reply } from '@shared/ipc/contract'
+import type { JobSnapshot } from '@shared/jobs/job'
+import type { TrainingRunSpec } from '@shared/domain/training-run'
+import { api as defaultApi, onEvent as defaultOnEvent } from '../lib/api'
+
+export type TrainingOverview = Reply<'training.overview'>
+export type RecipeInfo = Reply<'training.recipes'>[number]
+export type LiveRun = EventPayload<'training.live'>
+type TrainingApi = Pick<Api, 'training.overview' | 'training.recipes' | 'training.start' | 'jobs.cancel'>
+type Subscribe = <E extends 'training.live' | 'jobs.changed'>(
+  name: E,
+  listener: (payload: EventPayload<E>) => void,
+) => () => void
+
+const trainingJobKind = 'training.run'
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** What the person fills in; numbers stay text until the run starts, so a half-typed value is not lost. */
+export interface RunForm {
+  snapshotId: string
+  recipeId: string
+  parentGenerationId: string
+  hyperparameters: Record<string, string>
+  /** The custom recipe's command, one argument per line. */
+  customArgv: string
+  python: string
+  registerInOllama: boolean
+  ollamaHost: string
+  label: string
+}
+
+export class TrainingState {
+  #overview = $state.raw<TrainingOverview | null>(null)
+  #recipes = $state.raw<RecipeInfo[]>([])
+  #live = $state.raw<Record<string, LiveRun>>({})
+  #error = $state<string | null>(null)
+  #notice = $state<string | null>(null)
+  #isBusy = $state(false)
+  readonly form = $state<RunForm>({
+    snapshotId: '',
+    recipeId: 'llamacpp-finetune',
+    parentGenerationId: '',
+    hyperparameters: {},
+    customArgv: '',
+    python: '',
+    registerInOllama: false,
+    ollamaHost: 'http://127.0.0.1:11434',
+    label: '',
+  })
+  readonly #api: TrainingApi
+  readonly #subscribe: Subscribe
+  readonly #projectId: string
+  #unsubscribe: (() => void)[] = []
+  #readCount = 0
+
+  constructor(projectId: string, deps: { api?: TrainingApi; onEvent?: Subscribe } = {}) {
+    this.#projectId = projectId
+    this.#api = deps.api ?? defaultApi
+    this.#subscribe = deps.onEvent ?? defaultOnEvent
+  }
+
+  get overview(): TrainingOverview | null {
+    return this.#overview
+  }
+  get recipes(): RecipeInfo[] {
+    return this.#recipes
+  }
+  get recipe(): RecipeInfo | null {
+    return this.#recipes.find((r) => r.recipe.id === this.form.recipeId) ?? null
+  }
+  get error(): string | null {
+    return this.#error
+  }
+  get notice(): string | null {
+    return this.#notice
+  }
+  get isBusy(): boolean {
+    return this.#isBusy
+  }
+
+  /** The live view of a run still training, from events (or the overview after a reload). */
+  live(runId: string): LiveRun | null {
+    return this.#live[runId] ?? null
+  }
+
+  /** Subscribes first, then reads, so no event falls between the two. */
+  async open(): Promise<void> {
+    this.close()
+    this.#unsubscribe = [
+      this.#subscribe('training.live', (live) => {
+        if (live.projectId === this.#projectId) this.#live = { ...this.#live, [live.runId]: live }
+      }),
+      this.#subscribe('jobs.changed', (job: JobSnapshot) => {
+        // Status changes only: progress events arrive ten times a second and change nothing in the log.
+        if (job.projectId === this.#projectId && job.kind === trainingJobKind && job.status !== 'running')
+          void this.refresh()
+      }),
+    ]
+    try {
+      this.#recipes = await this.#api['training.recipes']({})
+      if (this.recipe !== null) this.chooseRecipe(this.form.recipeId)
+    } catch (error) {
+      this.#error = `Could not read the trainer recipes: ${errorText(error)}`
+    }
+    await this.refresh()
+  }
+
+  close(): void {
+    for (const stop of this.#unsubscribe) stop()
+    this.#unsubscribe = []
+  }
+
+  /** Re-reads the overview; an older answer arriving after a newer one is dropped. */
+  async refresh(): Promise<void> {
+    const read = ++this.#readCount
+    try {
+      const overview = await this.#api['training.overview']({ projectId: this.#projectId })
+      if (read !== this.#readCount) return
+      this.#overview = overview
+      const live = { ...this.#live }
+      for (const view of overview.live) live[view.runId] ??= view
+      this.#live = live
+      // Sensible choices once there is something to choose: the newest snapshot, the latest generation.
+      if (!overview.snapshots.some((s) => s.id === this.form.snapshotId))
+        this.form.snapshotId = overview.snapshots[0]?.id ?? ''
+      if (!overview.generations.some((g) => g.id === this.form.parentGenerationId))
+        this.form.parentGenerationId = overview.generations.at(-1)?.id ?? ''
+    } catch (error) {
+      if (read === this.#readCount) this.#error = `Could not read the fine-tuning runs: ${errorText(error)}`
+    }
+  }
+
+  /** Switches recipe and puts its starting values in the form. */
+  chooseRecipe(recipeId: string): void {
+    this.form.recipeId = recipeId
+    const defaults = this.recipe?.defaults ?? {}
+    this.form.hyperparameters = Object.fromEntries(
+      Object.entries(defaults).map(([name, value]) => [name, value === null ? '' : String(value)]),
+    )
+  }
+
+  /** Why the run cannot start yet, in words; null when it can. */
+  get blocker(): string | null {
+    const overview = this.#overview
+    if (overview === null) return 'Reading the project…'
+    if (overview.snapshots.length === 0)
+      return 'Export a dataset first (Datasets): a run trains on a frozen export.'
+    if (overview.generations.length === 0)
+      return 'Register the base model as generation 0 in the Monitor first: a run trains a registered generation.'
+    const recipe = this.recipe
+    if (recipe === null) return 'Choose a recipe.'
+    if (!recipe.readiness.isReady) return recipe.readiness.note
+    if (recipe.recipe.runtime.kind === 'custom' && this.form.customArgv.trim() === '')
+      return 'Type your trainer command, one argument per line.'
+    if (recipe.recipe.runtime.kind === 'python' && this.form.python.trim() === '')
+      return 'Give the python of the environment the recipe runs in.'
+    const bad = Object.entries(this.form.hyperparameters).find(
+      ([, text]) => text.trim() !== '' && !Number.isFinite(Number(text)),
+    )
+    return bad === undefined ? null : `${bad[0]} must be a number.`
+  }
+
+  spec(): TrainingRunSpec {
+    const { form } = this
+    const isCustom = this.recipe?.recipe.runtime.kind === 'custom'
+    const isPython = this.recipe?.recipe.runtime.kind === 'python'
+    return {
+      snapshotId: form.snapshotId,
+      recipeId: form.recipeId,
+      parentGenerationId: form.parentGenerationId,
+      hyperparameters: Object.fromEntries(
+        Object.entries(form.hyperparameters).map(([name, text]) => [
+          name,
+          text.trim() === '' ? null : Number(text),
+        ]),
+      ),
+      customArgv: isCustom ? form.customArgv.split('\n').filter((line) => line.trim() !== '') : null,
+      python: isPython ? form.python.trim() : null,
+      ollamaHost: form.registerInOllama ? form.ollamaHost.trim() : null,
+      label: form.label.trim() === '' ? null : form.label.trim(),
+    }
+  }
+
+  async start(): Promise<void> {
+    const blocker = this.blocker
+    if (blocker !== null) {
+      this.#error = blocker
+      return
+    }
+    await this.#act(async () => {
+      await this.#api['training.start']({ projectId: this.#projectId, spec: this.spec() })
+      this.#notice = 'The run has started: its progress, loss and log are below.'
+      await this.refresh()
+    })
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    await this.#act(async () => {
+      const { cancelled } = await this.#api['jobs.cancel']({ jobId })
+      this.#notice = cancelled ? 'Cancelling: the trainer and its processes are being stopped.' : null
+    })
+  }
+
+  async #act(action: () => Promise<void>): Promise<void> {
+    this.#isBusy = true
+    this.#error = null
+    this.#notice = null
+    try {
+      await action()
+    } catch (error) {
+      this.#error = errorText(error)
+    } finally {
+      this.#isBusy = false
+    }
+  }
+}

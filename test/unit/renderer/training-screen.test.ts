@@ -1,0 +1,176 @@
+// The fine-tune screen's pure parts and state: the lineage tree (runs and snapshots joined to generations,
+// orphans as roots), a snapshot's mix in words, the loss chart on the monitor's layout, and the form's spec
+// and what blocks a start, in words.
+import { describe, expect, it } from 'vitest'
+import type { Api } from '@shared/ipc/contract'
+import type { LossPoint } from '@shared/domain/training-run'
+import { lineageTree, mixSummary } from '../../../src-renderer/features/training/lineage'
+import { lossChart } from '../../../src-renderer/features/training/loss-chart'
+import { TrainingState, type TrainingOverview } from '../../../src-renderer/state/training.svelte'
+
+type Generation = TrainingOverview['generations'][number]
+type Snapshot = TrainingOverview['snapshots'][number]
+
+const generation = (
+  id: string,
+  number: number,
+  parentId: string | null,
+  snapshot: string | null = null,
+): Generation => ({
+  id,
+  generation: number,
+  parentId,
+  label: id,
+  engine: 'llamacpp',
+  ggufPath: `/m/${id}.gguf`,
+  ollama: null,
+  trainingSnapshotId: snapshot,
+  createdAt: `2026-01-0${number + 1}T00:00:00Z`,
+})
+
+const snapshot: Snapshot = {
+  id: 's1',
+  projectId: 'p',
+  name: 'stories v1',
+  formats: ['sft-messages'],
+  logSeq: 1,
+  counts: {
+    rows: {},
+    bySplit: {},
+    byOrigin: { model: 80, human: 120 },
+    byDepth: { '1': 80, '0': 120 },
+    byGeneration: { '0': 80 },
+  },
+  createdAt: '2026-01-01T00:00:00Z',
+  appVersion: 't',
+  schemaVersion: 1,
+  folder: '/x',
+  files: [],
+  contentHash: 'a'.repeat(64),
+  trainRows: 190,
+  testRows: 10,
+}
+
+const run = (runId: string, generationId: string | null) =>
+  ({
+    started: { runId, spec: { snapshotId: 's1' } },
+    points: [],
+    finished: { status: 'done', generationId },
+  }) as unknown as TrainingOverview['runs'][number]
+
+const overview = (generations: Generation[], runs: TrainingOverview['runs'] = []): TrainingOverview => ({
+  runs,
+  live: [],
+  generations,
+  snapshots: [snapshot],
+})
+
+describe('lineageTree', () => {
+  it('hangs each generation under its parent with its run and dataset; an unknown parent makes a root', () => {
+    const tree = lineageTree(
+      overview(
+        [
+          generation('g0', 0, null),
+          generation('g1', 1, 'g0', 's1'),
+          generation('g1b', 1, 'g0', 'gone'),
+          generation('g2', 2, 'g1', 's1'),
+          generation('stray', 3, 'missing'),
+        ],
+        [run('r1', 'g1'), run('r2', 'g2'), run('failed', null)],
+      ),
+    )
+    expect(tree.map((n) => n.generation.id)).toEqual(['g0', 'stray'])
+    const [g0] = tree
+    expect(g0!.children.map((n) => n.generation.id)).toEqual(['g1', 'g1b'])
+    const g1 = g0!.children[0]!
+    expect(g1.run?.started.runId).toBe('r1')
+    expect(g1.snapshot?.name).toBe('stories v1')
+    expect(g0!.children[1]!.snapshot).toBeNull()
+    expect(g1.children[0]).toMatchObject({ depth: 2, run: { started: { runId: 'r2' } } })
+  })
+
+  it('says a snapshot mix in one line', () => {
+    expect(mixSummary(snapshot)).toBe(
+      '190 train / 10 test · 120 human · 80 model · synthetic depth 0: 120, 1: 80 · by model generation 0: 80',
+    )
+  })
+})
+
+describe('lossChart', () => {
+  const point = (step: number, loss: number | null, phase: LossPoint['phase'] = 'train'): LossPoint => ({
+    step,
+    total: 10,
+    loss,
+    lr: null,
+    phase,
+    seconds: step,
+  })
+
+  it('draws training loss as a line and validation as dots on one scale, skipping missing losses', () => {
+    const chart = lossChart([point(1, 3), point(2, null), point(3, 2), point(3, 2.5, 'eval'), point(5, 1)])
+    expect(chart.train!.dots.map((d) => d.generation)).toEqual([1, 3, 5])
+    expect(chart.train!.line.match(/[ML]/g)).toHaveLength(3)
+    expect(chart.eval!.dots).toHaveLength(1)
+    // Lower loss is drawn higher up the page: y grows downwards.
+    const [first, , last] = chart.train!.dots
+    expect(first!.y).toBeLessThan(last!.y)
+    expect(chart).toMatchObject({ firstStep: 1, lastStep: 5, lastLoss: 1 })
+    expect(lossChart([]).train).toBeNull()
+  })
+})
+
+describe('TrainingState', () => {
+  const api = (answer: TrainingOverview) =>
+    ({
+      'training.overview': async () => answer,
+      'training.recipes': async () => [
+        {
+          recipe: {
+            id: 'custom',
+            label: 'Custom command',
+            description: 'd',
+            reads: ['plain-text'],
+            produces: 'lora-adapter',
+            runtime: { kind: 'custom' },
+            install: { summary: 's', steps: ['x'] },
+          },
+          readiness: { isReady: true, note: 'Type your command' },
+          defaults: { epochs: 1, learning_rate: 0.0002 },
+        },
+      ],
+    }) as unknown as Api
+
+  it('says what blocks a start, then builds the spec from the form', async () => {
+    const empty = new TrainingState('p', {
+      api: api({ ...overview([]), snapshots: [] }),
+      onEvent: () => () => undefined,
+    })
+    await empty.open()
+    expect(empty.blocker).toMatch(/Export a dataset first/)
+
+    const state = new TrainingState('p', {
+      api: api(overview([generation('g0', 0, null)])),
+      onEvent: () => () => undefined,
+    })
+    await state.open()
+    state.chooseRecipe('custom')
+    expect(state.form).toMatchObject({ snapshotId: 's1', parentGenerationId: 'g0' })
+    expect(state.blocker).toMatch(/Type your trainer command/)
+    state.form.customArgv = 'node\ntrainer.mjs\n\n--data\n{dataset}\n'
+    state.form.hyperparameters.epochs = 'three'
+    expect(state.blocker).toBe('epochs must be a number.')
+    state.form.hyperparameters.epochs = '3'
+    state.form.hyperparameters.learning_rate = ''
+    expect(state.blocker).toBeNull()
+    expect(state.spec()).toEqual({
+      snapshotId: 's1',
+      recipeId: 'custom',
+      parentGenerationId: 'g0',
+      hyperparameters: { epochs: 3, learning_rate: null },
+      customArgv: ['node', 'trainer.mjs', '--data', '{dataset}'],
+      python: null,
+      ollamaHost: null,
+      label: null,
+    })
+  })
+})

@@ -26,11 +26,15 @@ export interface ReportGeneration {
   perplexityBand: Band | null
   /** Against generation 0; null when either is not probed. */
   assessment: GenerationAssessment | null
+  /** The probe's continuations, prompt by prompt, for reading generations side by side. */
+  samples: ProbeResult['samples']
 }
 
 export interface CollapseReport {
   builtAt: string
   sets: { setsId: string; probes: number; references: number; settings: FrozenSets['settings'] } | null
+  /** The frozen probe prompts, in probe order. */
+  probePrompts: { sampleId: string; text: string }[]
   /** Tokens per side for every generation's text metrics. */
   tokenBudget: number | null
   generations: ReportGeneration[]
@@ -45,6 +49,7 @@ export interface ReportInputs {
   sets: FrozenSets | null
   probes: ReadonlyMap<string, ProbeResult>
   referenceTexts: readonly string[]
+  probePrompts: readonly { sampleId: string; text: string }[]
   builtAt: string
 }
 
@@ -112,6 +117,7 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
       perplexityBand: probe?.heldOut ? bootstrapPerplexity(probe.heldOut.references, seed) : null,
       // The generation number inside an assessment is its place in `compared`; the record's is what counts.
       assessment: assessment && { ...assessment, generation: g.generation },
+      samples: probe?.samples ?? [],
     }
   })
   const assessed = generations.filter((g) => g.assessment !== null)
@@ -123,6 +129,7 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
       references: sets.referenceSampleIds.length,
       settings: sets.settings,
     },
+    probePrompts: [...inputs.probePrompts],
     tokenBudget: budget,
     generations,
     verdict: assessed.at(-1)?.assessment?.verdict ?? 'healthy',

@@ -115,6 +115,13 @@ describe('collapse monitor dashboard', () => {
     expect(await perplexityChart.locator('circle').count()).toBe(2)
     expect(await perplexityChart.locator('polygon').count()).toBe(1)
     expect(await perplexityChart.locator('svg').getAttribute('aria-label')).toMatch(/generation 1 \d+/)
+    // Drill-down: one probe prompt's continuations side by side, a column per generation, a row per seed.
+    const samples = page.getByTestId('monitor-samples')
+    expect(await samples.locator('thead th').count()).toBe(2)
+    expect(await samples.locator('tbody tr').count()).toBe(8)
+    await page.getByTestId('monitor-sample-prompt').selectOption({ index: 1 })
+    expect((await samples.locator('tbody td').first().textContent())?.length).toBeGreaterThan(0)
+
     // The screens scroll inside the shell, so a full-page capture needs a window as tall as the dashboard.
     await mkdir(artifacts, { recursive: true })
     const height = await page.evaluate(() => document.querySelector('.monitor')?.scrollHeight ?? 860)

@@ -123,6 +123,11 @@ describe('collapse monitor service', () => {
     const report = await services.handlers['monitor.report']({ projectId })
     const [g0, g1] = report.generations
     expect(g0!.metrics!.text.samples).toBe(sets.probeSampleIds.length * settings.samplesPerPrompt)
+    expect(report.probePrompts.map((p) => p.sampleId)).toEqual(sets.probeSampleIds)
+    expect(
+      report.probePrompts.every((p) => storyPrompts.includes(p.text) || storyReferences.includes(p.text)),
+    ).toBe(true)
+    expect(g0!.samples.map((s) => s.seed)).toEqual([11, 12, 1011, 1012])
     // Same weights, same seeds, same decoding: the same continuations and the same likelihood.
     expect(g1!.metrics!.text).toEqual(g0!.metrics!.text)
     expect(g1!.metrics!.heldOut).toEqual(g0!.metrics!.heldOut)

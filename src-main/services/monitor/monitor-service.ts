@@ -151,17 +151,18 @@ export class MonitorService {
   }
 
   async #build(projectId: string, fold: MonitorFold): Promise<CollapseReport> {
+    const probeIds = fold.sets?.probeSampleIds ?? []
     const referenceIds = fold.sets?.referenceSampleIds ?? []
-    const byId = new Map(
-      referenceIds.length === 0
-        ? []
-        : (await this.#registry.samples(projectId, new Set(referenceIds))).map((s) => [s.id, s.text]),
+    const ids = new Set([...probeIds, ...referenceIds])
+    const texts = new Map(
+      ids.size === 0 ? [] : (await this.#registry.samples(projectId, ids)).map((s) => [s.id, s.text]),
     )
     return buildCollapseReport({
       generations: fold.ordered(),
       sets: fold.sets,
       probes: fold.probes,
-      referenceTexts: referenceIds.flatMap((id) => byId.get(id) ?? []),
+      referenceTexts: referenceIds.flatMap((id) => texts.get(id) ?? []),
+      probePrompts: probeIds.map((sampleId) => ({ sampleId, text: texts.get(sampleId) ?? '' })),
       builtAt: new Date().toISOString(),
     })
   }

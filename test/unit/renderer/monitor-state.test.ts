@@ -7,6 +7,7 @@ import { MonitorState } from '../../../src-renderer/state/monitor.svelte'
 const report = (verdict: 'healthy' | 'alarm'): Reply<'monitor.report'> => ({
   builtAt: '2026-12-06T00:00:00Z',
   sets: null,
+  probePrompts: [],
   tokenBudget: null,
   generations: [],
   verdict,

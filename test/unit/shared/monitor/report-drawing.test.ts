@@ -50,6 +50,7 @@ describe('collapseReportHtml', () => {
     const report: CollapseReport = {
       builtAt: '2026-12-06T00:00:00Z',
       sets: null,
+      probePrompts: [],
       tokenBudget: null,
       generations: [],
       verdict: 'healthy',

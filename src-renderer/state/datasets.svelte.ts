@@ -25,6 +25,8 @@ export interface DatasetChoices {
   testFraction: number | null
   seed: number | null
   accumulate: boolean
+  /** Reject-all and flags as negatives for the formats that take them. */
+  negatives: boolean
   minHumanShare: number | null
   maxSyntheticDepth: number | null
   maxSharePerGeneration: number | null
@@ -75,6 +77,7 @@ function initialChoices(projectName: string): DatasetChoices {
     testFraction: spec.split.testFraction,
     seed: spec.split.seed,
     accumulate: spec.mix.accumulate,
+    negatives: spec.filter.negatives,
     minHumanShare: spec.mix.minHumanShare,
     maxSyntheticDepth: spec.mix.maxSyntheticDepth,
     maxSharePerGeneration: spec.mix.maxSharePerGeneration,
@@ -97,6 +100,7 @@ export function specOf(
 ): { ok: true; spec: DatasetSpec; formatOptions: FormatOptions } | { ok: false; error: string } {
   const spec: DatasetSpec = {
     ...defaultDatasetSpec,
+    filter: { ...defaultDatasetSpec.filter, negatives: choices.negatives },
     split: { testFraction: choices.testFraction ?? 0, seed: choices.seed ?? 0 },
     mix: {
       accumulate: choices.accumulate,

@@ -88,12 +88,17 @@ async function expectFilesMatchSelection(
 
   const reference = selectDataset(inputs, choices.spec, noProtectedSets)
   if (!reference.ok) throw new Error('selection refused')
-  expect(snapshot.splits.train).toEqual([...new Set(reference.selection.train.map((i) => i.sampleId))])
+  const { negatives } = reference.selection
+  expect(snapshot.splits.train).toEqual([
+    ...new Set([...reference.selection.train.map((i) => i.sampleId), ...negatives.train]),
+  ])
   for (const split of ['train', 'test'] as const) {
     const items = reference.selection[split]
-    const accepted = new Set(items.filter((i) => i.kind === 'accepted').map((i) => i.sampleId))
+    // Accepted texts, and the negatives of reject-all and flags (rows only in KTO and critique).
+    const formatted = new Set(items.filter((i) => i.kind === 'accepted').map((i) => i.sampleId))
+    for (const sampleId of negatives[split]) formatted.add(sampleId)
     // In the order the records were read.
-    const records = inputs.map((input) => input.record).filter((r) => accepted.has(r.sampleId))
+    const records = inputs.map((input) => input.record).filter((r) => formatted.has(r.sampleId))
     for (const formatId of choices.formats) {
       const expected = formatRows(formatId, records, choices.formatOptions)
       const path = join(folder, formatId, `${split}.jsonl`)
@@ -129,14 +134,15 @@ describe('streaming export writer', () => {
     const { snapshot, folder } = outcome
     const reference = selectDataset(inputs, choices.spec, noProtectedSets)
     if (!reference.ok) return
-    const accepted = new Set(
-      reference.selection.train.filter((i) => i.kind === 'accepted').map((i) => i.sampleId),
-    )
+    const formatted = new Set([
+      ...reference.selection.train.filter((i) => i.kind === 'accepted').map((i) => i.sampleId),
+      ...reference.selection.negatives.train,
+    ])
     for (const formatId of choices.formats)
       expect(snapshot.counts.rows[formatId]).toBe(
         formatRows(
           formatId,
-          fixtureRecords.filter((r) => accepted.has(r.sampleId)),
+          fixtureRecords.filter((r) => formatted.has(r.sampleId)),
           defaultFormatOptions,
         ).length,
       )
@@ -145,6 +151,33 @@ describe('streaming export writer', () => {
       unknown
     >
     expect(Object.keys(info).length).toBeGreaterThan(0)
+  })
+
+  it('writes reject-all as KTO false rows and critique rows, unless negatives are left out', async () => {
+    const inputs = inputsOf(fixtureRecords)
+    const spec = { ...defaultDatasetSpec, split: { testFraction: 0, seed: 1 } }
+    const choices = choicesFor(spec, ['kto', 'critique', 'dpo'])
+    const outcome = await writeExport(services.handlers, projectId, sourceOf(inputs), choices)
+    await expectFilesMatchSelection(outcome, inputs, choices)
+    if (!outcome.ok) return
+    expect(outcome.selection.negatives.train).toContain('s3') // the fixture's reject-all
+    const kto = (await jsonlRows(join(outcome.folder, 'kto', 'train.jsonl'))) as {
+      completion: string
+      label: boolean
+    }[]
+    const rejected = fixtureRecords.find((r) => r.sampleId === 's3')!
+    for (const candidate of rejected.candidates)
+      expect(kto).toContainEqual(expect.objectContaining({ completion: candidate.text, label: false }))
+
+    const without = choicesFor({ ...spec, filter: { ...spec.filter, negatives: false } }, ['kto'])
+    const left = await writeExport(services.handlers, projectId, sourceOf(inputs), without)
+    await expectFilesMatchSelection(left, inputs, without)
+    if (!left.ok) return
+    expect(left.selection.negatives.train).toEqual([])
+    expect(left.snapshot.splits.train).not.toContain('s3')
+    const rows = (await jsonlRows(join(left.folder, 'kto', 'train.jsonl'))) as { completion: string }[]
+    for (const candidate of rejected.candidates)
+      expect(rows.map((row) => row.completion)).not.toContain(candidate.text)
   })
 
   it('drops the rows of items that dedup removes after they were streamed out', async () => {

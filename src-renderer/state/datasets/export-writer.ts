@@ -14,7 +14,11 @@ import { llamaFactoryEntry, type LlamaFactoryEntry } from '@shared/export/format
 import type { DatasetSpec } from '@shared/export/selection/dataset-spec'
 import type { SelectionInput } from '@shared/export/selection/items'
 import type { ProbeOffender, ProtectedSets } from '@shared/export/selection/probe-guard'
-import { SelectionStream, type StreamedSelection } from '@shared/export/selection/selection-stream'
+import {
+  NEGATIVE_ROW,
+  SelectionStream,
+  type StreamedSelection,
+} from '@shared/export/selection/selection-stream'
 
 export type ExportApi = Pick<Api, 'export.open' | 'export.write' | 'export.finish' | 'export.abort'>
 
@@ -190,7 +194,10 @@ class ExportFiles {
     const rowsPerFile = new Map<string, number>()
     for (const [file, items] of this.#lineItems) {
       const dropped: number[] = []
-      for (let line = 0; line < items.length; line++) if (isKept[items.at(line)] !== 1) dropped.push(line)
+      for (let line = 0; line < items.length; line++) {
+        const row = items.at(line)
+        if (row !== NEGATIVE_ROW && isKept[row] !== 1) dropped.push(line)
+      }
       rowsPerFile.set(file, items.length - dropped.length)
       if (dropped.length > 0) dropLines[file] = base64Of(Uint32Array.from(dropped))
     }

@@ -28,6 +28,11 @@ export const datasetFilter = z.object({
   tags: z.array(z.string()).nullable(),
   /** When the sample was last reviewed, inclusive bounds; an unreviewed sample is outside every range. */
   reviewedAt: z.object({ from: isoDate.nullable(), to: isoDate.nullable() }).nullable(),
+  /**
+   * Samples reviewed without an accepted text but with candidates judged bad (reject-all, flags) feed the
+   * formats that learn from bad examples (KTO's false rows, critique). Absent in specs saved before it: on.
+   */
+  negatives: z.boolean().default(true),
 })
 export type DatasetFilter = z.infer<typeof datasetFilter>
 
@@ -82,6 +87,7 @@ export const defaultDatasetFilter: DatasetFilter = {
   depth: null,
   tags: null,
   reviewedAt: null,
+  negatives: true,
 }
 
 export const defaultMixPolicy: MixPolicy = {

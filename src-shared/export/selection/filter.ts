@@ -1,5 +1,5 @@
 // The filter over items. Filters about candidates (decision, flags, model, generation) concern accepted items
-// only; a human original is not a decision. Under "accumulate" every human original passes, whatever the
+// only; a human original is not a decision, and a negative is taken or not as a whole (filter.negatives). Under "accumulate" every human original passes, whatever the
 // filter says: keeping all real data is the point of the policy.
 import type { DatasetFilter } from './dataset-spec'
 import type { SelectionItem } from './items'
@@ -7,6 +7,7 @@ import type { SelectionItem } from './items'
 /** Null when the item passes, else the first criterion it fails. */
 export function filterReason(item: SelectionItem, filter: DatasetFilter, accumulate: boolean): string | null {
   if (item.kind === 'human-original' && accumulate) return null
+  if (item.kind === 'negative' && !filter.negatives) return 'filter:negatives'
   if (item.kind === 'accepted') {
     if (item.status === null || !filter.decisions.includes(item.status)) return 'filter:decision'
     if (item.flagReasons.some((reason) => filter.excludeFlagReasons.includes(reason))) return 'filter:flag'

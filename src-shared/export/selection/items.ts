@@ -7,6 +7,9 @@
 //     stripped). It is synthetic even when edited: a person fixed a model's text rather than writing one.
 //     Its depth is the source's depth + 1 (a model step from its input), unknown when the source's is; its
 //     generation is the chosen candidate's model generation.
+// A record reviewed without an accepted text but with candidates judged bad (reject-all, or flags) gives a
+// negative instead (negativeOf): not training content — the mix policy neither counts nor drops it, dedup
+// skips it — but the bad examples that KTO's false rows and critique rows are made of.
 // See docs/dataset-mix.md.
 import type { ExportRecord } from '../export-record'
 import { stripThinkBlocks } from '../record-texts'
@@ -15,7 +18,7 @@ import type { ItemFingerprint } from './fingerprint'
 /** One record with what the store knows besides it: the sample's tags and when it was last reviewed. */
 export type SelectionInput = { record: ExportRecord; tags: readonly string[]; reviewedAt: string | null }
 
-export type ItemKind = 'human-original' | 'accepted'
+export type ItemKind = 'human-original' | 'accepted' | 'negative'
 
 export type SelectionItem = {
   /** `${kind}:${sampleId}`: one item of each kind per sample at most. */
@@ -78,6 +81,31 @@ export function itemsOf(input: SelectionInput): SelectionItem[] {
     })
   }
   return items
+}
+
+/** The record's negative item, or null: see the head of this file. Its text is the source (the prompt). */
+export function negativeOf(input: SelectionInput): SelectionItem | null {
+  const { record, tags, reviewedAt } = input
+  const { sampleId, source, review } = record
+  if (review.status === 'selected' || review.status === 'edited') return null
+  if (review.status !== 'rejected' && review.flags.length === 0) return null
+  if (record.candidates.length === 0) return null
+  return {
+    sampleId,
+    sourceOrigin: source.origin,
+    tags,
+    reviewedAt,
+    id: itemId('negative', sampleId),
+    kind: 'negative',
+    origin: 'synthetic',
+    depth: source.depth === null ? null : source.depth + 1,
+    generation: null,
+    model: null,
+    candidateId: null,
+    status: null,
+    flagReasons: review.flags.map((flag) => flag.reason),
+    text: source.text,
+  }
 }
 
 /** Priority order, used wherever "the first" is kept: humans, then shallower, then by id. */

@@ -17,6 +17,8 @@ export type SelectionPreview = {
   generationCounts: Record<string, number>
   generationShares: Record<string, number>
   sampleRows: { train: SelectionItem[]; test: SelectionItem[] }
+  /** Samples whose bad candidates are exported as negatives (KTO, critique); not items, not in the shares. */
+  negatives: { train: number; test: number }
 }
 
 function countsOf(table: ItemTable, rows: readonly number[]): SplitCounts {
@@ -56,6 +58,7 @@ export function previewRows(
   test: readonly number[],
   seed: number,
   rows = 5,
+  negatives = { train: 0, test: 0 },
 ): SelectionPreview {
   const all = [...train, ...test]
   const counts = { train: countsOf(table, train), test: countsOf(table, test), all: countsOf(table, all) }
@@ -73,6 +76,7 @@ export function previewRows(
       train: sampleRows(table, train, rows, seed).map((row) => table.lightItem(row)),
       test: sampleRows(table, test, rows, seed).map((row) => table.lightItem(row)),
     },
+    negatives,
   }
 }
 

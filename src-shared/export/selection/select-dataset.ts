@@ -20,18 +20,20 @@ export function selectDataset(
   const byId = new Map<string, SelectionItem>()
   for (const input of inputs)
     for (const { item, row } of stream.add(input)) {
+      if (row < 0) continue // a negative: named in the outcome by sample
       byRow[row] = item
       byId.set(item.id, item)
     }
   const outcome = stream.finish(previewRows)
   if (!outcome.ok) return outcome
-  const { train, test, dropped, warnings, overridden, preview } = outcome.selection
+  const { train, test, negatives, dropped, warnings, overridden, preview } = outcome.selection
   const whole = (items: readonly SelectionItem[]): SelectionItem[] => items.map((item) => byId.get(item.id)!)
   return {
     ok: true,
     selection: {
       train: train.map((row) => byRow[row]!),
       test: test.map((row) => byRow[row]!),
+      negatives,
       dropped,
       warnings,
       overridden,

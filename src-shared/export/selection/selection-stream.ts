@@ -10,7 +10,7 @@ import { filterReason } from './filter'
 import { fingerprintOf } from './fingerprint'
 import { ItemTable } from './item-table'
 import type { SelectionInput, SelectionItem } from './items'
-import { itemsOf } from './items'
+import { itemsOf, negativeOf } from './items'
 import { mixRows } from './mix-policy'
 import { previewRows, type SelectionPreview } from './preview'
 import { overrideWarning, protectedTextHash, type ProbeOffender, type ProtectedSets } from './probe-guard'
@@ -18,10 +18,14 @@ import { isTestSample } from './split'
 
 export type DroppedGroup = { reason: string; ids: string[] }
 
+/** The sample ids whose negatives are exported, per split (see items.ts: never rows of the item table). */
+export type NegativeSamples = { train: string[]; test: string[] }
+
 /** A selection as item objects (selectDataset's answer). */
 export type Selection = {
   train: SelectionItem[]
   test: SelectionItem[]
+  negatives: NegativeSamples
   dropped: DroppedGroup[]
   warnings: string[]
   /** The probe or reference offenders let into the test split by an override; empty otherwise. */
@@ -41,8 +45,9 @@ export type StreamedSelection = {
   /** Rows kept in each split, in item id order. */
   train: number[]
   test: number[]
-  /** Each split's sample ids, once each, in item id order: the snapshot's splits. */
+  /** Each split's sample ids, once each, in item id order (negatives' last): the snapshot's splits. */
   splits: { train: string[]; test: string[] }
+  negatives: NegativeSamples
   dropped: DroppedGroup[]
   warnings: string[]
   overridden: ProbeOffender[]
@@ -57,6 +62,9 @@ export type StreamOutcome =
 /** An item that passed the filter, whole, with its row and the split it belongs to. */
 export type PassedItem = { item: SelectionItem; row: number; split: 'train' | 'test' }
 
+/** The row of a negative: it is not in the item table, and nothing that finish() decides drops it. */
+export const NEGATIVE_ROW = -1
+
 export class SelectionStream {
   readonly #spec: DatasetSpec
   readonly #protectedIds: ReadonlySet<string>
@@ -65,6 +73,7 @@ export class SelectionStream {
   readonly #table: ItemTable
   readonly #dropped = new Map<string, string[]>()
   readonly #offenders: ProbeOffender[] = []
+  readonly #negatives: NegativeSamples = { train: [], test: [] }
 
   constructor(spec: DatasetSpec, sets: ProtectedSets) {
     this.#spec = spec
@@ -80,7 +89,8 @@ export class SelectionStream {
     const { filter, mix, dedup, split } = this.#spec
     const passed: SelectionItem[] = []
     let isOffender = false
-    for (const item of itemsOf(input)) {
+    const negative = negativeOf(input)
+    for (const item of negative === null ? itemsOf(input) : [...itemsOf(input), negative]) {
       const reason = filterReason(item, filter, mix.accumulate)
       if (reason !== null) {
         this.#drop(reason, item.id)
@@ -95,9 +105,14 @@ export class SelectionStream {
     }
     if (passed.length === 0) return []
     const inSplit = isOffender || isTestSample(sampleId, split) ? 'test' : 'train'
-    const sample = this.#table.addSample(sampleId)
+    const isTabled = passed.some((item) => item.kind !== 'negative')
+    const sample = isTabled ? this.#table.addSample(sampleId) : -1
     const needsFingerprint = dedup.exact || dedup.nearDuplicate !== null
     return passed.map((item) => {
+      if (item.kind === 'negative') {
+        this.#negatives[inSplit].push(sampleId)
+        return { item, row: NEGATIVE_ROW, split: inSplit }
+      }
       const fingerprint = needsFingerprint ? fingerprintOf(item.text, dedup.nearDuplicate, split.seed) : null
       const row = this.#table.add(item, sample, fingerprint, inSplit === 'test')
       return { item, row, split: inSplit }
@@ -132,8 +147,12 @@ export class SelectionStream {
     const byId = (a: number, b: number): number => table.compareIds(a, b)
     train.sort(byId)
     test.sort(byId)
-    const sampleIds = (rows: readonly number[]): string[] => [
-      ...new Set(rows.map((row) => table.sampleId(row))),
+    const negatives = {
+      train: [...this.#negatives.train].sort(),
+      test: [...this.#negatives.test].sort(),
+    }
+    const sampleIds = (rows: readonly number[], negativeIds: readonly string[]): string[] => [
+      ...new Set([...rows.map((row) => table.sampleId(row)), ...negativeIds]),
     ]
 
     const humanDrops = [...this.#dropped.values()].flat().filter((id) => id.startsWith('human-original:'))
@@ -149,13 +168,17 @@ export class SelectionStream {
         isKept,
         train,
         test,
-        splits: { train: sampleIds(train), test: sampleIds(test) },
+        splits: { train: sampleIds(train, negatives.train), test: sampleIds(test, negatives.test) },
+        negatives,
         dropped: [...this.#dropped.entries()]
           .map(([reason, ids]) => ({ reason, ids: ids.sort() }))
           .sort((a, b) => (a.reason < b.reason ? -1 : 1)),
         warnings,
         overridden: offenders,
-        preview: previewRows(table, train, test, seed, previewCount),
+        preview: previewRows(table, train, test, seed, previewCount, {
+          train: negatives.train.length,
+          test: negatives.test.length,
+        }),
       },
     }
   }

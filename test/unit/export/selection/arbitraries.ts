@@ -58,6 +58,7 @@ export const specArb: fc.Arbitrary<DatasetSpec> = fc
     exact: fc.boolean(),
     near: fc.boolean(),
     excludeGeneric: fc.boolean(),
+    negatives: fc.boolean(),
     origins: fc.oneof(fc.constant(null), fc.subarray(['human', 'model', 'unknown'] as const)),
     maxFilterDepth: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 5 })),
   })
@@ -66,6 +67,7 @@ export const specArb: fc.Arbitrary<DatasetSpec> = fc
     filter: {
       ...defaultDatasetSpec.filter,
       excludeFlagReasons: r.excludeGeneric ? ['generic'] : [],
+      negatives: r.negatives,
       origins: r.origins,
       depth: r.maxFilterDepth === null ? null : { min: 0, max: r.maxFilterDepth },
     },

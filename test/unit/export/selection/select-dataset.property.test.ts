@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import type { DatasetSpec } from '@shared/export/selection/dataset-spec'
 import { normaliseText } from '@shared/export/selection/dedup'
 import type { SelectionInput, SelectionItem } from '@shared/export/selection/items'
-import { itemsOf } from '@shared/export/selection/items'
+import { itemsOf, negativeOf } from '@shared/export/selection/items'
 import type { ProtectedSets } from '@shared/export/selection/probe-guard'
 import { noProtectedSets, protectedTextHash } from '@shared/export/selection/probe-guard'
 import type { Selection } from '@shared/export/selection/select-dataset'
@@ -71,14 +71,18 @@ describe('selectDataset: the mix policy holds exactly', () => {
   it('every item is exported or dropped with a reason, exactly once', () => {
     fc.assert(
       fc.property(projectArb, specArb, (inputs, spec) => {
-        const { train, test, dropped } = selectOk(inputs, spec)
-        const seen = [...train, ...test].map((i) => i.id).concat(dropped.flatMap((d) => d.ids))
-        expect(seen.sort()).toEqual(
-          inputs
-            .flatMap(itemsOf)
-            .map((i) => i.id)
-            .sort(),
-        )
+        const { train, test, negatives, dropped } = selectOk(inputs, spec)
+        const negativeIds = [...negatives.train, ...negatives.test].map((id) => `negative:${id}`)
+        const seen = [...train, ...test]
+          .map((i) => i.id)
+          .concat(
+            negativeIds,
+            dropped.flatMap((d) => d.ids),
+          )
+        const all = inputs
+          .flatMap((input) => [...itemsOf(input), negativeOf(input)])
+          .filter((i) => i !== null)
+        expect(seen.sort()).toEqual(all.map((i) => i.id).sort())
       }),
       runs,
     )
@@ -89,6 +93,7 @@ describe('selectDataset: probe and reference samples never reach train', () => {
   const withProbes = fc.tuple(projectArb, specArb, fc.array(fc.nat(), { maxLength: 6 }), fc.boolean())
 
   function protectedOf(inputs: SelectionInput[], picks: number[], byText: boolean): ProtectedSets {
+    sourceTexts = new Map(inputs.map((input) => [input.record.sampleId, input.record.source.text]))
     const chosen = picks
       .filter(() => inputs.length > 0)
       .map((n) => inputs[n % inputs.length] as SelectionInput)
@@ -99,16 +104,24 @@ describe('selectDataset: probe and reference samples never reach train', () => {
   }
   const isProtected = (item: SelectionItem, sets: ProtectedSets): boolean =>
     sets.sampleIds.includes(item.sampleId) || sets.textHashes.includes(protectedTextHash(item.text))
+  /** A negative's sample: its source is the prompt KTO and critique rows carry. */
+  const isProtectedSample = (sampleId: string, sets: ProtectedSets): boolean =>
+    sets.sampleIds.includes(sampleId) ||
+    sets.textHashes.includes(protectedTextHash(sourceTexts.get(sampleId) ?? ''))
+  let sourceTexts = new Map<string, string>()
 
   it('without an override the export is refused whenever an offender passes the filter', () => {
     fc.assert(
       fc.property(withProbes, ([inputs, spec, picks, byText]) => {
         const sets = protectedOf(inputs, picks, byText)
         const outcome = selectDataset(inputs, { ...spec, probeOverride: null }, sets)
-        if (outcome.ok)
+        if (outcome.ok) {
           for (const item of [...outcome.selection.train, ...outcome.selection.test])
             expect(isProtected(item, sets)).toBe(false)
-        else expect(outcome.error.offenders.length).toBeGreaterThan(0)
+          const { negatives } = outcome.selection
+          for (const id of [...negatives.train, ...negatives.test])
+            expect(isProtectedSample(id, sets)).toBe(false)
+        } else expect(outcome.error.offenders.length).toBeGreaterThan(0)
       }),
       runs,
     )
@@ -119,12 +132,13 @@ describe('selectDataset: probe and reference samples never reach train', () => {
       fc.property(withProbes, ([inputs, spec, picks, byText]) => {
         const sets = protectedOf(inputs, picks, byText)
         const override = { allowed: true, reason: 'ablation' }
-        const { train, test, warnings, overridden } = selectOk(
+        const { train, test, negatives, warnings, overridden } = selectOk(
           inputs,
           { ...spec, probeOverride: override },
           sets,
         )
         for (const item of train) expect(isProtected(item, sets)).toBe(false)
+        for (const id of negatives.train) expect(isProtectedSample(id, sets)).toBe(false)
         const offendingSamples = new Set(overridden.map((o) => o.sampleId))
         for (const item of train) expect(offendingSamples.has(item.sampleId)).toBe(false)
         if (overridden.length > 0)

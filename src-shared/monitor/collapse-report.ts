@@ -70,9 +70,13 @@ function nextStepFor(inputs: ReportInputs, baseline: ModelGenerationRecord | und
 
 export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
   const { sets, probes, referenceTexts } = inputs
-  const baseline = inputs.generations.find((g) => g.generation === 0)
+  // Lineage order, whatever order they came in: the last one is the latest, whose verdict the report gives.
+  const lineage = [...inputs.generations].sort(
+    (a, b) => a.generation - b.generation || a.createdAt.localeCompare(b.createdAt),
+  )
+  const baseline = lineage.find((g) => g.generation === 0)
   const seed = sets?.settings.seed ?? 0
-  const probed = inputs.generations.filter((g) => probes.has(g.id))
+  const probed = lineage.filter((g) => probes.has(g.id))
   // Baseline first: assessGenerations grades everything against its first element.
   const compared =
     baseline !== undefined && probes.has(baseline.id)
@@ -102,7 +106,7 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
   }
   const assessments = assessGenerations(compared.map((g) => metricsOf.get(g.id)!))
   const assessmentOf = new Map(compared.map((g, i) => [g.id, assessments[i] ?? null]))
-  const generations = inputs.generations.map((g): ReportGeneration => {
+  const generations = lineage.map((g): ReportGeneration => {
     const probe = probes.get(g.id) ?? null
     const assessment = assessmentOf.get(g.id) ?? null
     return {

@@ -86,41 +86,83 @@ function shingles(text: string, size: number, seed: number): Uint32Array {
   return out
 }
 
-const permutations = new Map<string, Uint32Array>()
+/** How many times an empty bin looks for a filled one at random before it takes the next filled one. */
+const maxBorrowAttempts = 1024
+/** Probes per bin computed once per (numPerm, seed): a text of a few dozen shingles rarely needs more. */
+const tabledProbes = 32
 
-/** Permutation i of 32-bit values is x ↦ a_i·x + b_i mod 2³² with a_i odd (a bijection); a, b from the seed. */
-function permutationsFor(numPerm: number, seed: number): Uint32Array {
-  const key = `${numPerm}:${seed}`
-  let ab = permutations.get(key)
-  if (ab === undefined) {
-    ab = new Uint32Array(numPerm * 2)
-    for (let i = 0; i < numPerm; i++) {
-      ab[2 * i] = (hash32(`perm:a:${i}`, seed) | 1) >>> 0
-      ab[2 * i + 1] = hash32(`perm:b:${i}`, seed)
-    }
-    permutations.set(key, ab)
-  }
-  return ab
+interface OphTables {
+  salt: number
+  borrowSalt: number
+  /** probes[bin · tabledProbes + attempt − 1]: the bin an empty bin tries at that attempt. */
+  probes: Uint16Array
 }
 
-/** The low 8 bits of each permutation's minimum over the text's shingles. */
+const tables = new Map<string, OphTables>()
+
+function tablesFor(numPerm: number, seed: number): OphTables {
+  const key = `${numPerm}:${seed}`
+  let found = tables.get(key)
+  if (found === undefined) {
+    const borrowSalt = hash32('oph:borrow', seed)
+    const probes = new Uint16Array(numPerm * tabledProbes)
+    for (let bin = 0; bin < numPerm; bin++)
+      for (let attempt = 1; attempt <= tabledProbes; attempt++)
+        probes[bin * tabledProbes + attempt - 1] = probeOf(bin, attempt, numPerm, borrowSalt)
+    found = { salt: hash32('oph:permutation', seed), borrowSalt, probes }
+    tables.set(key, found)
+  }
+  return found
+}
+
+const probeOf = (bin: number, attempt: number, numPerm: number, salt: number): number =>
+  (fmix32(Math.imul(bin + 1, 0x9e37_79b1) ^ Math.imul(attempt, 0x85eb_ca77) ^ salt) >>> 0) % numPerm
+
+/**
+ * The low 8 bits of each bin's minimum under one-permutation hashing with optimal densification (Li, Owen &
+ * Zhang 2012; Shrivastava 2017). One seeded permutation per shingle: its top bits pick one of numPerm bins, and
+ * the shingle competes for that bin's minimum — instead of numPerm hashes of every shingle. An empty bin
+ * borrows the minimum of a bin chosen by a seeded hash of (bin, attempt), the same choice for every text, so
+ * two texts agree on a bin with probability equal to their Jaccard similarity, as with numPerm independent
+ * permutations, at O(shingles + numPerm).
+ */
 export function compactSignature(text: string, near: NearDuplicateSpec, seed: number): Uint8Array {
   const hashes = shingles(text, near.shingle, seed)
   const { numPerm } = near
-  const ab = permutationsFor(numPerm, seed)
   const out = new Uint8Array(numPerm)
-  // Permutation-major: a, b and the running minimum stay in registers over the shingles.
-  for (let i = 0; i < numPerm; i++) {
-    const a = ab[2 * i]!
-    const b = ab[2 * i + 1]!
-    let min = 0xffff_ffff
-    for (let s = 0; s < hashes.length; s++) {
-      const v = (Math.imul(hashes[s]!, a) + b) >>> 0
-      if (v < min) min = v
+  if (hashes.length === 0) return out.fill(0xff)
+  const { salt, borrowSalt, probes } = tablesFor(numPerm, seed)
+  const mins = new Uint32Array(numPerm).fill(0xffff_ffff)
+  const filled = new Uint8Array(numPerm)
+  for (let s = 0; s < hashes.length; s++) {
+    const v = fmix32(hashes[s]! ^ salt) >>> 0
+    const bin = Math.floor((v * numPerm) / 0x1_0000_0000)
+    if (v < mins[bin]!) mins[bin] = v
+    filled[bin] = 1
+  }
+  for (let bin = 0; bin < numPerm; bin++) {
+    if (filled[bin] === 0) {
+      let from = -1
+      for (let a = 0; a < tabledProbes && from < 0; a++) {
+        const probe = probes[bin * tabledProbes + a]!
+        if (filled[probe] === 1) from = probe
+      }
+      mins[bin] = mins[from >= 0 ? from : borrowedBin(bin, filled, numPerm, borrowSalt)]!
     }
-    out[i] = min & 0xff
+    out[bin] = mins[bin]! & 0xff
   }
   return out
+}
+
+/** Past the tabled probes: the same probe sequence computed on, then (never in practice) the next filled bin. */
+function borrowedBin(bin: number, filled: Uint8Array, numPerm: number, salt: number): number {
+  for (let attempt = tabledProbes + 1; attempt <= maxBorrowAttempts; attempt++) {
+    const probe = probeOf(bin, attempt, numPerm, salt)
+    if (filled[probe] === 1) return probe
+  }
+  for (let step = 1; step < numPerm; step++)
+    if (filled[(bin + step) % numPerm] === 1) return (bin + step) % numPerm
+  return bin
 }
 
 export function fingerprintOf(text: string, near: NearDuplicateSpec | null, seed: number): ItemFingerprint {

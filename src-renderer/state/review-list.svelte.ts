@@ -7,6 +7,8 @@ import { loadQueuePage, type QueueName } from './review-queue'
 export interface ListSource {
   db: WinnowDb
   projectId: string
+  /** The disagreements queue's samples, asked of main when that queue was chosen. */
+  disagreements?: readonly string[]
 }
 
 export class ReviewList {
@@ -35,7 +37,10 @@ export class ReviewList {
     this.clear()
     const generation = this.#generation
     if (source === null) return true
-    const page = await loadQueuePage(source.db, source.projectId, queue, { limit: this.pageSize })
+    const page = await loadQueuePage(source.db, source.projectId, queue, {
+      limit: this.pageSize,
+      disagreements: source.disagreements,
+    })
     if (generation !== this.#generation) return false
     this.#ids = page.ids
     this.#nextAfterOrd = page.nextAfterOrd
@@ -52,6 +57,7 @@ export class ReviewList {
         const page = await loadQueuePage(source.db, source.projectId, queue, {
           limit: this.pageSize,
           afterOrd,
+          disagreements: source.disagreements,
         })
         if (generation !== this.#generation) return
         // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, never rendered

@@ -1,16 +1,20 @@
 // What the Review screen reads from the store: the queues (sample ids in import order, filtered by their
-// review state) and one item (the sample, its complete candidates in the order shown, its decisions).
+// review state, or the samples annotators disagree on) and one item (the sample, its complete candidates in
+// the order shown, its decisions, and every annotator's own verdict on it).
 import type { CandidateRow, DecisionRow, ReviewRow, SampleRow, WinnowDb } from '../db/database'
 import { hasCompleteCandidate } from '../db/repos/candidates.repo'
 import { getReviews } from '../db/repos/decisions.repo'
 import { readReviewItemRows } from '../db/repos/review.repo'
-import { noSampleFilter, pageSamplesAfter } from '../db/repos/samples.repo'
+import { getSample, noSampleFilter, pageSamplesAfter } from '../db/repos/samples.repo'
+import { verdictsByAnnotator, type AnnotatorVerdict } from './annotator-verdicts'
 import { shownOrderFor } from './review-order'
 
-export const queueNames = ['unreviewed', 'flagged', 'skipped', 'all'] as const
+export const queueNames = ['unreviewed', 'flagged', 'skipped', 'disagreements', 'all'] as const
 export type QueueName = (typeof queueNames)[number]
+/** Queues chosen by each sample's review state; disagreements come from main's agreement figures instead. */
+type StateQueue = Exclude<QueueName, 'disagreements'>
 
-const inQueue: Record<QueueName, (review: ReviewRow | undefined) => boolean> = {
+const inQueue: Record<StateQueue, (review: ReviewRow | undefined) => boolean> = {
   unreviewed: (review) => review === undefined || review.status === 'unreviewed',
   flagged: (review) => (review?.flags.length ?? 0) > 0,
   skipped: (review) => review?.status === 'skipped',
@@ -23,7 +27,10 @@ export interface ReviewItem {
   candidates: CandidateRow[]
   shownOrder: string[]
   review: ReviewRow | null
+  /** This annotator's own decisions (what their undo may cancel). */
   decisions: DecisionRow[]
+  /** Each annotator's own verdict on the sample, from all decisions: what a disagreement is about. */
+  verdicts: AnnotatorVerdict[]
 }
 
 export interface QueuePage {
@@ -36,11 +43,19 @@ export interface QueuePage {
  * Up to `limit` sample ids of the queue, in import order, after `afterOrd`. Samples without a complete
  * candidate are left out: there is nothing to choose between yet.
  */
+export interface QueueOptions {
+  limit: number
+  afterOrd?: number
+  chunkSize?: number
+  /** The disagreements queue's samples, as main's merge.agreement named them (any order). */
+  disagreements?: readonly string[]
+}
+
 export async function loadQueue(
   db: WinnowDb,
   projectId: string,
   queue: QueueName,
-  options: { limit: number; afterOrd?: number; chunkSize?: number },
+  options: QueueOptions,
 ): Promise<string[]> {
   return (await loadQueuePage(db, projectId, queue, options)).ids
 }
@@ -50,8 +65,10 @@ export async function loadQueuePage(
   db: WinnowDb,
   projectId: string,
   queue: QueueName,
-  options: { limit: number; afterOrd?: number; chunkSize?: number },
+  options: QueueOptions,
 ): Promise<QueuePage> {
+  if (queue === 'disagreements') return loadDisagreementPage(db, projectId, options)
+  const isInQueue = inQueue[queue]
   const chunkSize = options.chunkSize ?? 200
   const ids: string[] = []
   let afterOrd = options.afterOrd ?? 0
@@ -62,7 +79,7 @@ export async function loadQueuePage(
       projectId,
       chunk.map((sample) => sample.id),
     )
-    const matching = chunk.filter((_, index) => inQueue[queue](reviews[index]))
+    const matching = chunk.filter((_, index) => isInQueue(reviews[index]))
     const offered = await Promise.all(matching.map((sample) => hasCompleteCandidate(db, sample.id)))
     for (const [index, sample] of matching.entries()) {
       if (offered[index] === true) ids.push(sample.id)
@@ -72,6 +89,30 @@ export async function loadQueuePage(
     if (chunk.length < chunkSize || last === undefined) return { ids, nextAfterOrd: null }
     afterOrd = last.ord
   }
+}
+
+/**
+ * The disagreements queue: the named samples in import order (main names them by id), by reading those
+ * samples rather than scanning the project, since they are usually few. Same paging and the same rule
+ * about complete candidates as the other queues.
+ */
+async function loadDisagreementPage(
+  db: WinnowDb,
+  projectId: string,
+  options: QueueOptions,
+): Promise<QueuePage> {
+  const afterOrd = options.afterOrd ?? 0
+  const rows = await Promise.all((options.disagreements ?? []).map((id) => getSample(db, id)))
+  const ahead = rows
+    .filter((row): row is SampleRow => row?.projectId === projectId && row.ord > afterOrd)
+    .sort((a, b) => a.ord - b.ord)
+  const ids: string[] = []
+  for (const [index, sample] of ahead.entries()) {
+    if (await hasCompleteCandidate(db, sample.id)) ids.push(sample.id)
+    const isLast = index === ahead.length - 1
+    if (ids.length >= options.limit && !isLast) return { ids, nextAfterOrd: sample.ord }
+  }
+  return { ids, nextAfterOrd: null }
 }
 
 export async function loadItem(
@@ -92,5 +133,12 @@ export async function loadItem(
   const candidates = shownOrder.flatMap((id) => byId.get(id) ?? [])
   // Only this annotator's decisions: their undo must never cancel someone else's.
   const own = decisions.filter((decision) => decision.annotator === annotator)
-  return { sample, candidates, shownOrder, review: review ?? null, decisions: own }
+  return {
+    sample,
+    candidates,
+    shownOrder,
+    review: review ?? null,
+    decisions: own,
+    verdicts: verdictsByAnnotator(decisions),
+  }
 }

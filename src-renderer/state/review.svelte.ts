@@ -10,7 +10,7 @@ import { AnnotatorProfile } from './annotator-profile.svelte'
 import { buildDecision, type DecisionInput, type DecisionKind } from './review-decision'
 import { ItemCache, type ItemSource } from './review-items'
 import { coalesced, readReviewCounts, type ReviewProgressCounts } from './review-progress'
-import { ReviewList } from './review-list.svelte'
+import { ReviewList, type ListSource } from './review-list.svelte'
 import { loadItem, type QueueName, type ReviewItem } from './review-queue'
 import type { StoreChange } from './store-changes'
 
@@ -26,8 +26,10 @@ export interface DecisionEntry {
 }
 export type Verdict = Reply<'review.verify'>
 
+type ReviewApi = Pick<Api, 'review.decide' | 'review.verify' | 'merge.agreement'>
+
 export interface ReviewDeps {
-  api?: Pick<Api, 'review.decide' | 'review.verify'>
+  api?: ReviewApi
   /** Resolves once the store has applied the log up to seq (ProjectionSync.waitForSeq). */
   waitForSeq: (seq: number) => Promise<void>
   now?: () => number
@@ -59,12 +61,14 @@ export class ReviewState {
   /** Only a screen on view re-reads the store as the log is applied (a big import bumps it often). */
   #isShown = false
 
-  readonly #api: Pick<Api, 'review.decide' | 'review.verify'>
+  readonly #api: ReviewApi
   readonly #waitForSeq: (seq: number) => Promise<void>
   readonly #now: () => number
   readonly #list: ReviewList
   #db: WinnowDb | null = null
   #projectId: string | null = null
+  /** The disagreements queue's samples, as main last named them (asked whenever that queue is read). */
+  #disagreements: readonly string[] = []
   #shownAt = 0
   readonly #items = new ItemCache()
   #countsTimer: ReturnType<typeof setTimeout> | null = null
@@ -134,6 +138,7 @@ export class ReviewState {
     this.#verdict = null
     this.#savedCount = 0
     this.#firstSavedAt = null
+    this.#disagreements = []
     this.#list.clear()
     this.#item = null
   }
@@ -157,9 +162,10 @@ export class ReviewState {
     this.#items.clear()
   }
 
+  /** Off screen (the Team panel's "Review disagreements") it only sets the queue that show() reads. */
   async chooseQueue(name: QueueName): Promise<void> {
     this.#queueName = name
-    await this.#reloadQueue()
+    if (this.#isShown) await this.#reloadQueue()
   }
 
   async setAnnotator(name: string): Promise<void> {
@@ -334,10 +340,17 @@ export class ReviewState {
     try {
       this.#items.clear()
       await this.#refreshCounts()
+      const queueName = this.#queueName
+      // Main holds every annotator's merged decisions and computes agreement: it names the samples.
+      if (queueName === 'disagreements') {
+        this.#list.clear() // should main not answer, no other queue's samples show under this name
+        this.#item = null
+        this.#disagreements = (await this.#api['merge.agreement']({ projectId })).disagreements
+      }
       // Without a complete candidate anywhere there is nothing to review: skip scanning every sample.
       const isCurrent = await this.#list.reload(
-        this.#hasCandidates ? { db, projectId } : null,
-        this.#queueName,
+        this.#hasCandidates ? { db, projectId, disagreements: this.#disagreements } : null,
+        queueName,
       )
       if (!isCurrent) return
       await this.#show(0)
@@ -380,10 +393,12 @@ export class ReviewState {
       )
   }
 
-  #source(): ItemSource | null {
+  #source(): (ItemSource & ListSource) | null {
     const db = this.#db
     const projectId = this.#projectId
-    return db === null || projectId === null ? null : { db, projectId, annotator: this.profile.name }
+    return db === null || projectId === null
+      ? null
+      : { db, projectId, annotator: this.profile.name, disagreements: this.#disagreements }
   }
 
   #prepareFollowing(): void {

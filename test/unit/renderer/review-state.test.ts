@@ -4,6 +4,7 @@
 import 'fake-indexeddb/auto'
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { agreementFigures } from '@shared/domain/agreement'
 import { ChainTips, verifyChains } from '@shared/domain/decision-chain'
 import type { DecisionRecord } from '@shared/domain/decision'
 import type { Api } from '@shared/ipc/contract'
@@ -11,7 +12,7 @@ import { openDatabase, type WinnowDb } from '../../../src-renderer/db/database'
 import { ProjectionSync } from '../../../src-renderer/state/projection-sync.svelte'
 import { buildDecision, type DecisionContext } from '../../../src-renderer/state/review-decision'
 import { shownOrderFor } from '../../../src-renderer/state/review-order'
-import { loadQueue } from '../../../src-renderer/state/review-queue'
+import { loadQueue, loadQueuePage, type ReviewItem } from '../../../src-renderer/state/review-queue'
 import { ReviewState } from '../../../src-renderer/state/review.svelte'
 import { FakeProjectLog } from '../../fakes/fake-project-log'
 import { appendImport, makeCandidate } from '../../factories/log-events'
@@ -46,7 +47,11 @@ async function project(samples: number) {
   await sync.open(log.projectId)
   const tips = new ChainTips()
   let isFailing = false
-  const api: Pick<Api, 'review.decide' | 'review.verify'> = {
+  const written = (): DecisionRecord[] =>
+    log.events
+      .filter((event) => event.kind === 'decision.recorded')
+      .map((event) => (event.data as { decision: DecisionRecord }).decision)
+  const api: Pick<Api, 'review.decide' | 'review.verify' | 'merge.agreement'> = {
     'review.decide': async ({ decision }) => {
       if (isFailing) throw new Error('the disk is full')
       const sealed = tips.next(decision)
@@ -54,11 +59,15 @@ async function project(samples: number) {
       log.notifyAppended()
       return { decision: sealed, seq: event.seq }
     },
-    'review.verify': async () => {
-      const written = log.events
-        .filter((event) => event.kind === 'decision.recorded')
-        .map((event) => (event.data as { decision: DecisionRecord }).decision)
-      return verifyChains(written)
+    'review.verify': async () => verifyChains(written()),
+    // As main computes it, over every annotator's decisions; main names the disagreements by id, which is
+    // not import order: reversed here so a queue that kept main's order would fail.
+    'merge.agreement': async () => {
+      const bySample = new Map<string, DecisionRecord[]>()
+      for (const decision of written())
+        bySample.set(decision.sampleId, [...(bySample.get(decision.sampleId) ?? []), decision])
+      const figures = agreementFigures(bySample)
+      return { ...figures, disagreements: figures.disagreements.reverse() }
     },
   }
   const review = new ReviewState({ api, waitForSeq: (seq) => sync.waitForSeq(seq, 2_000) })
@@ -251,5 +260,79 @@ describe('loading a queue', () => {
     const { db, log, imported } = await project(7)
     const ids = await loadQueue(db, log.projectId, 'all', { limit: 4, chunkSize: 2 })
     expect(ids).toEqual(imported.slice(0, 4).map((sample) => sample.id))
+  })
+})
+
+/** The candidate ids of the item on screen, sorted: the same for every annotator, whatever order each sees. */
+const byId = (item: ReviewItem | null): string[] => (item?.candidates ?? []).map((c) => c.id).sort()
+
+type Verdict = 'reject-all' | { candidate: number } | null
+
+/** One annotator's verdicts on the first samples, in import order (null: leaves that sample alone). */
+async function reviewAs(review: ReviewState, annotator: string, verdicts: Verdict[]): Promise<void> {
+  await review.setAnnotator(annotator)
+  await review.chooseQueue('all')
+  for (const [index, verdict] of verdicts.entries()) {
+    expect(review.position).toBe(index)
+    if (verdict === 'reject-all') expect(await review.decide({ kind: 'reject-all' })).toBe(true)
+    else if (verdict !== null) {
+      const candidateId = byId(review.item)[verdict.candidate]!
+      expect(await review.decide({ kind: 'select', candidateId })).toBe(true)
+    }
+    await review.next()
+  }
+}
+
+describe('the disagreements queue', () => {
+  it('holds exactly the samples two annotators disagree on, in import order, with both verdicts', async () => {
+    const { review, imported } = await project(5)
+    // s0 both the same candidate · s1 alice rejects, bob selects · s2 alice selects, bob rejects ·
+    // s3 alice only (no overlap) · s4 has no candidates.
+    await reviewAs(review, 'alice', [{ candidate: 0 }, 'reject-all', { candidate: 1 }, 'reject-all'])
+    await reviewAs(review, 'bob', [{ candidate: 0 }, { candidate: 2 }, 'reject-all'])
+
+    await review.chooseQueue('disagreements')
+    expect(review.queue).toEqual([imported[1]!.id, imported[2]!.id])
+    expect(review.item?.sample.id).toBe(imported[1]!.id)
+    const secondCandidates = byId(review.item)
+    expect(review.item?.verdicts).toEqual([
+      expect.objectContaining({ annotator: 'alice', status: 'rejected', chosenCandidateId: null }),
+      expect.objectContaining({
+        annotator: 'bob',
+        status: 'selected',
+        chosenCandidateId: secondCandidates[2],
+      }),
+    ])
+    // Undo only ever sees the reviewer's own decisions; the verdicts show everyone's.
+    expect(review.item?.decisions.every((decision) => decision.annotator === 'bob')).toBe(true)
+
+    // Bob comes round to alice's view on s1: asked again, main no longer names it.
+    expect(await review.decide({ kind: 'reject-all' })).toBe(true)
+    await review.chooseQueue('disagreements')
+    expect(review.queue).toEqual([imported[2]!.id])
+  })
+
+  it('is empty while only one annotator has decided', async () => {
+    const { review } = await project(3)
+    await reviewAs(review, 'alice', ['reject-all', { candidate: 0 }])
+    await review.chooseQueue('disagreements')
+    expect(review.queue).toEqual([])
+    expect(review.item).toBeNull()
+  })
+})
+
+describe('loading the disagreements queue', () => {
+  it('orders the named samples by import, skips unknown ones and those without candidates, and pages', async () => {
+    const { db, log, imported } = await project(5)
+    const named = [imported[4]!.id, imported[3]!.id, 'not-a-sample', imported[0]!.id, imported[2]!.id]
+    const first = await loadQueuePage(db, log.projectId, 'disagreements', { limit: 2, disagreements: named })
+    expect(first.ids).toEqual([imported[0]!.id, imported[2]!.id])
+    expect(first.nextAfterOrd).not.toBeNull()
+    const rest = await loadQueuePage(db, log.projectId, 'disagreements', {
+      limit: 2,
+      afterOrd: first.nextAfterOrd!,
+      disagreements: named,
+    })
+    expect(rest).toEqual({ ids: [imported[3]!.id], nextAfterOrd: null }) // the last sample has no candidates
   })
 })

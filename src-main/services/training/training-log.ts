@@ -7,6 +7,8 @@ type TrainingInput = TypedInput<'training.runStarted' | 'training.runProgress' |
 
 export class TrainingLog {
   readonly #folds = new Map<string, Promise<TrainingFold>>()
+  /** The log position each fold has read up to (for refreshSnapshots). */
+  readonly #caughtUp = new Map<string, number>()
   readonly #registry: ProjectRegistry
 
   constructor(registry: ProjectRegistry) {
@@ -47,17 +49,29 @@ export class TrainingLog {
     )
   }
 
-  /** Snapshots are exported by another service: the fold is refreshed from the log when one is missing. */
+  /**
+   * Snapshots are exported by another service: the fold catches up with what was appended since it last
+   * looked, reading only the log's new events (never the whole log again).
+   */
   async refreshSnapshots(projectId: string): Promise<TrainingFold> {
     const fold = await this.fold(projectId)
-    for await (const event of this.#registry.replayKinds(projectId, new Set(['dataset.exported'])))
-      fold.apply(event)
+    let after = this.#caughtUp.get(projectId) ?? 0
+    for (;;) {
+      const events = await this.#registry.read(projectId, after, 1000, 1 << 22)
+      for (const event of events) if (trainingEventKinds.has(event.kind)) fold.apply(event)
+      if (events.length === 0) break
+      after = events.at(-1)!.seq
+    }
+    this.#caughtUp.set(projectId, after)
     return fold
   }
 
   async #replay(projectId: string): Promise<TrainingFold> {
     const fold = new TrainingFold()
+    // Everything up to the head at the start is in the replay; what is appended meanwhile is read on refresh.
+    const { lastSeq } = await this.#registry.head(projectId)
     for await (const event of this.#registry.replayKinds(projectId, trainingEventKinds)) fold.apply(event)
+    this.#caughtUp.set(projectId, Math.max(this.#caughtUp.get(projectId) ?? 0, lastSeq))
     return fold
   }
 }

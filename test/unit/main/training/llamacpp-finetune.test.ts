@@ -1,9 +1,9 @@
 // The llama.cpp recipe's pure parts: build progress parsing, the missing-tool message, the plain text
-// rendering of an export, the argv of a run, and the model generation record's rules and lineage checks.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+// rendering of an export, and the argv of a run. (Model generations are monitor events now: their lineage
+// checks are in test/unit/shared/training/generation-lineage.test.ts.)
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ExportRecord } from '@shared/export/export-record'
 import { defaultFormatOptions } from '@shared/export/format-options'
 import {
@@ -13,13 +13,6 @@ import {
   requireBuildTools,
 } from '../../../../src-main/services/training/llama-finetune-build'
 import { finetuneArgv, renderFinetuneText } from '../../../../src-main/services/training/llamacpp-recipe'
-import {
-  baseGeneration,
-  lineageOf,
-  modelGeneration,
-  nextGeneration,
-  type ModelGeneration,
-} from '../../../../src-main/services/training/model-generation'
 
 function record(id: string, status: ExportRecord['review']['status'], text: string): ExportRecord {
   const accepted = status === 'selected' || status === 'edited'
@@ -132,57 +125,5 @@ describe('finetuneArgv', () => {
     const paths = { model: 'm', dataset: 'd', output: 'o' }
     expect(() => finetuneArgv('p', paths, { ...hp, epochs: 0 })).toThrow()
     expect(() => finetuneArgv('p', paths, { ...hp, learningRate: -1 })).toThrow()
-  })
-})
-
-describe('model generations', () => {
-  let dir: string
-  let gen0: ModelGeneration
-  let gen1: ModelGeneration
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'winnow-generations-'))
-    await writeFile(join(dir, 'base.gguf'), 'base bytes')
-    await writeFile(join(dir, 'train.txt'), 'story\n')
-    await writeFile(join(dir, 'out.gguf'), 'tuned bytes')
-    gen0 = await baseGeneration(join(dir, 'base.gguf'))
-    gen1 = await nextGeneration(gen0, {
-      datasetSnapshotId: 'snap-1',
-      datasetPath: join(dir, 'train.txt'),
-      runId: 'run-1',
-      recipeId: 'llamacpp-finetune',
-      hyperparameters: { epochs: 2 },
-      argv: ['llama-finetune', '--epochs', '2'],
-      seconds: 1.5,
-      outputPaths: [join(dir, 'out.gguf')],
-    })
-  })
-  afterAll(async () => rm(dir, { recursive: true, force: true }))
-
-  it('digests the files it names', () => {
-    // sha256("base bytes"), computed with sha256sum.
-    expect(gen0.outputs[0]).toMatchObject({ bytes: 10, name: 'base.gguf' })
-    expect(gen0.outputs[0]?.sha256).toBe('4f6a821a3a8811b223d5144f73b9d2262286a13741fff195faf1df54b2b29c98')
-    expect(gen1.baseModel).toEqual(gen0.outputs[0])
-    expect(gen1.training?.datasetFile.bytes).toBe(6)
-    expect(gen1.outputs[0]?.sha256).toBe('44b105a48070f23d2b55563c8b2da60dd6788e1a015c56d34ee982b869b30917')
-    expect(gen1).toMatchObject({ generation: 1, parentGeneration: 0 })
-  })
-
-  it('walks the lineage back to generation 0', () => {
-    const steps = lineageOf([gen1, gen0], 1)
-    expect(steps.map((s) => [s.generation.generation, s.parent?.generation ?? null])).toEqual([
-      [1, 0],
-      [0, null],
-    ])
-  })
-
-  it('refuses broken lineage: missing parent, wrong base file, a skipped number, a trained generation 0', () => {
-    expect(() => lineageOf([gen1], 1)).toThrow(/parent 0 is not recorded/)
-    const otherBase = { ...gen1, baseModel: { ...gen1.baseModel, sha256: 'f'.repeat(64) } }
-    expect(() => lineageOf([gen0, otherBase], 1)).toThrow(/not trained from generation 0/)
-    expect(modelGeneration.safeParse({ ...gen1, generation: 2 }).success).toBe(false)
-    expect(modelGeneration.safeParse({ ...gen0, training: gen1.training }).success).toBe(false)
-    expect(() => lineageOf([gen0, gen0], 0)).toThrow(/Two records/)
   })
 })

@@ -9,6 +9,8 @@ export interface ListSource {
   projectId: string
   /** The disagreements queue's samples, asked of main when that queue was chosen. */
   disagreements?: readonly string[]
+  annotator?: string
+  flagReason?: string | null
 }
 
 export class ReviewList {
@@ -40,6 +42,8 @@ export class ReviewList {
     const page = await loadQueuePage(source.db, source.projectId, queue, {
       limit: this.pageSize,
       disagreements: source.disagreements,
+      annotator: source.annotator,
+      flagReason: source.flagReason,
     })
     if (generation !== this.#generation) return false
     this.#ids = page.ids
@@ -58,6 +62,8 @@ export class ReviewList {
           limit: this.pageSize,
           afterOrd,
           disagreements: source.disagreements,
+          annotator: source.annotator,
+          flagReason: source.flagReason,
         })
         if (generation !== this.#generation) return
         // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, never rendered

@@ -2,21 +2,33 @@
 // review state, or the samples annotators disagree on) and one item (the sample, its complete candidates in
 // the order shown, its decisions, and every annotator's own verdict on it).
 import type { CandidateRow, DecisionRow, ReviewRow, SampleRow, WinnowDb } from '../db/database'
-import { hasCompleteCandidate } from '../db/repos/candidates.repo'
-import { getReviews } from '../db/repos/decisions.repo'
+import { hasCompleteCandidate, leastConfidentSampleIds } from '../db/repos/candidates.repo'
+import { getReviews, recentlyDecidedSampleIds } from '../db/repos/decisions.repo'
 import { readReviewItemRows } from '../db/repos/review.repo'
 import { getSample, noSampleFilter, pageSamplesAfter } from '../db/repos/samples.repo'
 import { verdictsByAnnotator, type AnnotatorVerdict } from './annotator-verdicts'
 import { shownOrderFor } from './review-order'
 
-export const queueNames = ['unreviewed', 'flagged', 'skipped', 'disagreements', 'all'] as const
+export const queueNames = [
+  'unreviewed',
+  'least-confident',
+  'flagged',
+  'skipped',
+  'disagreements',
+  'recent',
+  'all',
+] as const
 export type QueueName = (typeof queueNames)[number]
-/** Queues chosen by each sample's review state; disagreements come from main's agreement figures instead. */
-type StateQueue = Exclude<QueueName, 'disagreements'>
+/**
+ * Queues chosen by each sample's review state, in import order. Disagreements come from main's agreement
+ * figures, least-confident from the candidates' confidence index, recent from the annotator's decisions.
+ */
+type StateQueue = Exclude<QueueName, 'disagreements' | 'least-confident' | 'recent'>
 
-const inQueue: Record<StateQueue, (review: ReviewRow | undefined) => boolean> = {
+const inQueue: Record<StateQueue, (review: ReviewRow | undefined, options: QueueOptions) => boolean> = {
   unreviewed: (review) => review === undefined || review.status === 'unreviewed',
-  flagged: (review) => (review?.flags.length ?? 0) > 0,
+  flagged: (review, { flagReason }) =>
+    (review?.flags ?? []).some((flag) => flagReason == null || flag.reason === flagReason),
   skipped: (review) => review?.status === 'skipped',
   all: () => true,
 }
@@ -49,6 +61,10 @@ export interface QueueOptions {
   chunkSize?: number
   /** The disagreements queue's samples, as main's merge.agreement named them (any order). */
   disagreements?: readonly string[]
+  /** Whose history the recent queue is. */
+  annotator?: string
+  /** The flagged queue's reason; null or absent for any. */
+  flagReason?: string | null
 }
 
 export async function loadQueue(
@@ -68,7 +84,23 @@ export async function loadQueuePage(
   options: QueueOptions,
 ): Promise<QueuePage> {
   if (queue === 'disagreements') return loadDisagreementPage(db, projectId, options)
-  const isInQueue = inQueue[queue]
+  // One page each: the least confident unreviewed samples, or the annotator's latest. Choosing the queue
+  // again reads the next ones (what was decided meanwhile has left the first, or moved in the second).
+  if (queue === 'least-confident') {
+    const unreviewed = async (ids: string[]): Promise<boolean[]> =>
+      (await getReviews(db, projectId, ids)).map((review) => inQueue.unreviewed(review, options))
+    return {
+      ids: await leastConfidentSampleIds(db, projectId, options.limit, unreviewed),
+      nextAfterOrd: null,
+    }
+  }
+  if (queue === 'recent') {
+    const { annotator } = options
+    const ids =
+      annotator === undefined ? [] : await recentlyDecidedSampleIds(db, projectId, annotator, options.limit)
+    return { ids, nextAfterOrd: null }
+  }
+  const isInQueue = (review: ReviewRow | undefined): boolean => inQueue[queue](review, options)
   const chunkSize = options.chunkSize ?? 200
   const ids: string[] = []
   let afterOrd = options.afterOrd ?? 0

@@ -67,6 +67,7 @@ export class ReviewState {
   readonly #list: ReviewList
   #db: WinnowDb | null = null
   #projectId: string | null = null
+  #flagReason = $state<string | null>(null)
   /** The disagreements queue's samples, as main last named them (asked whenever that queue is read). */
   #disagreements: readonly string[] = []
   #shownAt = 0
@@ -84,6 +85,9 @@ export class ReviewState {
 
   get queueName(): QueueName {
     return this.#queueName
+  }
+  get flagReason(): string | null {
+    return this.#flagReason
   }
   get queue(): readonly string[] {
     return this.#list.ids
@@ -168,10 +172,18 @@ export class ReviewState {
     if (this.#isShown) await this.#reloadQueue()
   }
 
+  /** The flagged queue's reason (null: any), read afresh. */
+  async chooseFlagReason(reason: string | null): Promise<void> {
+    this.#flagReason = reason
+    if (this.#isShown && this.#queueName === 'flagged') await this.#reloadQueue()
+  }
+
   async setAnnotator(name: string): Promise<void> {
     this.profile.rename(name)
     this.#items.clear() // the shown order depends on who is looking
-    await this.#show(this.#index)
+    // The recent queue is this person's history: someone else's is another queue.
+    if (this.#queueName === 'recent') await this.#reloadQueue()
+    else await this.#show(this.#index)
   }
 
   /**
@@ -349,7 +361,7 @@ export class ReviewState {
       }
       // Without a complete candidate anywhere there is nothing to review: skip scanning every sample.
       const isCurrent = await this.#list.reload(
-        this.#hasCandidates ? { db, projectId, disagreements: this.#disagreements } : null,
+        this.#hasCandidates ? { ...this.#source()!, disagreements: this.#disagreements } : null,
         queueName,
       )
       if (!isCurrent) return
@@ -398,7 +410,13 @@ export class ReviewState {
     const projectId = this.#projectId
     return db === null || projectId === null
       ? null
-      : { db, projectId, annotator: this.profile.name, disagreements: this.#disagreements }
+      : {
+          db,
+          projectId,
+          annotator: this.profile.name,
+          disagreements: this.#disagreements,
+          flagReason: this.#flagReason,
+        }
   }
 
   #prepareFollowing(): void {

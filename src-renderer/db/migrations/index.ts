@@ -7,6 +7,7 @@ import { migration as compactLogprobs } from './003-compact-logprobs'
 import { migration as decisions } from './004-decisions'
 import { migration as datasets } from './005-datasets'
 import { migration as reviewTallies } from './006-review-tallies'
+import { migration as confidenceIndex } from './007-confidence-index'
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -15,6 +16,7 @@ export const migrations: readonly Migration[] = [
   decisions,
   datasets,
   reviewTallies,
+  confidenceIndex,
 ]
 
 export const currentSchemaVersion = migrations.reduce((highest, step) => Math.max(highest, step.version), 0)

@@ -55,3 +55,38 @@ export async function recordCandidates(db: WinnowDb, rows: CandidateRow[]): Prom
 export async function deleteProjectCandidates(db: WinnowDb, projectId: string): Promise<void> {
   await db.candidates.where('[projectId+jobId]').between([projectId, minKey], [projectId, maxKey]).delete()
 }
+
+/**
+ * Sample ids in order of their least confident complete candidate (lowest mean token logprob first), each
+ * once, for which `isWanted` holds (the review queue: unreviewed ones), up to `limit`. Reads the confidence
+ * index (schema v7) a batch at a time; candidates without logprobs are not in it.
+ */
+export async function leastConfidentSampleIds(
+  db: WinnowDb,
+  projectId: string,
+  limit: number,
+  isWanted: (sampleIds: string[]) => Promise<boolean[]>,
+  batchSize = 2000,
+): Promise<string[]> {
+  const seen = new Set<string>()
+  const ids: string[] = []
+  for (let offset = 0; ids.length < limit; offset += batchSize) {
+    const batch = await db.candidates
+      .where('[projectId+logprobSummary.meanLogprob]')
+      .between([projectId, -Infinity], [projectId, Infinity])
+      .offset(offset)
+      .limit(batchSize)
+      .toArray()
+    const fresh: string[] = []
+    for (const row of batch)
+      if (row.status === 'complete' && !seen.has(row.sampleId)) {
+        seen.add(row.sampleId)
+        fresh.push(row.sampleId)
+      }
+    const wanted = await isWanted(fresh)
+    for (const [i, sampleId] of fresh.entries())
+      if (wanted[i] === true && ids.length < limit) ids.push(sampleId)
+    if (batch.length < batchSize) break
+  }
+  return ids
+}

@@ -158,6 +158,25 @@ async function writeReviews(db: WinnowDb, decisions: DecisionRow[], inputs: Revi
   ])
 }
 
+/** The samples an annotator decided on, most recently first, each once, up to `limit`: their history. */
+export async function recentlyDecidedSampleIds(
+  db: WinnowDb,
+  projectId: string,
+  annotator: string,
+  limit: number,
+): Promise<string[]> {
+  const ids = new Set<string>()
+  await db.decisions
+    .where('[projectId+at]')
+    .between([projectId, minKey], [projectId, maxKey])
+    .reverse()
+    .until(() => ids.size >= limit)
+    .each((row) => {
+      if (row.annotator === annotator) ids.add(row.sampleId)
+    })
+  return [...ids].slice(0, limit)
+}
+
 /** How many of the project's samples have a review in this status (kept by deriveReviews). */
 export async function tallyReviews(
   db: WinnowDb,

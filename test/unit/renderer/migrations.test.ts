@@ -122,6 +122,8 @@ describe('opening the store', () => {
         '[sampleId+createdAt]': ['sampleId', 'createdAt'],
         '[projectId+jobId]': ['projectId', 'jobId'],
         '[projectId+status]': ['projectId', 'status'],
+        // v7: the review's least-confident-first queue reads candidates by their mean logprob.
+        '[projectId+logprobSummary.meanLogprob]': ['projectId', 'logprobSummary.meanLogprob'],
       },
     })
   })

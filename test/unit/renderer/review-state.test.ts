@@ -255,6 +255,61 @@ describe('the reads around a decision', () => {
   })
 })
 
+describe('the queues beyond review state', () => {
+  const unsure = (sampleId: string, meanLogprob: number) =>
+    makeCandidate(sampleId, {
+      text: `an unsure rewrite (${meanLogprob})`,
+      logprobSummary: { tokens: 12, meanLogprob, meanTruncatedEntropy: 2, meanTop1Probability: 0.2 },
+    })
+
+  it('least confident first: unreviewed samples by their least confident candidate', async () => {
+    const { review, log, sync, imported } = await project(6)
+    const event = log.append('candidates.recorded', {
+      candidates: [unsure(imported[3]!.id, -4), unsure(imported[1]!.id, -2), unsure(imported[0]!.id, -9)],
+    })
+    log.notifyAppended()
+    await sync.waitForSeq(event.seq)
+    expect(await review.selectCandidate(0)).toBe(true) // sample 0, the least sure of all, is decided
+    await review.chooseQueue('least-confident')
+    expect(review.queue.slice(0, 2)).toEqual([imported[3]!.id, imported[1]!.id])
+    // The rest (all at −0.42) follow; the decided sample and the one without candidates do not.
+    expect([...review.queue].sort()).toEqual([1, 2, 3, 4].map((i) => imported[i]!.id).sort())
+    expect(review.item?.sample.id).toBe(imported[3]!.id)
+  })
+
+  it('my recent decisions: the samples this annotator decided, newest first', async () => {
+    const { review, imported } = await project(5)
+    expect(await review.selectCandidate(0)).toBe(true)
+    await review.next()
+    expect(await review.decideAndMoveOn({ kind: 'skip' })).toBe(true)
+    await review.chooseQueue('recent')
+    expect(review.queue).toEqual([imported[1]!.id, imported[0]!.id])
+    await review.setAnnotator('someone else')
+    expect(review.queue).toEqual([])
+  })
+
+  it('flagged, by reason', async () => {
+    const { review, imported } = await project(4)
+    const flag = (reason: string) =>
+      review.decide({
+        kind: 'flag',
+        candidateId: review.item!.candidates[0]!.id,
+        reason,
+        note: '',
+        correction: '',
+      })
+    expect(await flag('generic')).toBe(true)
+    await review.next()
+    expect(await flag('unsafe')).toBe(true)
+    await review.chooseQueue('flagged')
+    expect(review.queue).toEqual([imported[0]!.id, imported[1]!.id])
+    await review.chooseFlagReason('unsafe')
+    expect(review.queue).toEqual([imported[1]!.id])
+    await review.chooseFlagReason(null)
+    expect(review.queue).toHaveLength(2)
+  })
+})
+
 describe('loading a queue', () => {
   it('pages past chunks and stops at the limit', async () => {
     const { db, log, imported } = await project(7)

@@ -31,6 +31,7 @@ export type View =
   | 'datasets'
   | 'training'
   | 'monitor'
+  | 'team'
   | 'jobs'
 export type AppInfo = Reply<'app.info'>
 

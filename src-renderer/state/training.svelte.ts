@@ -55,6 +55,9 @@ export class TrainingState {
   readonly #projectId: string
   #unsubscribe: (() => void)[] = []
   #readCount = 0
+  /** Runs whose first live view made this read the overview again. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+  readonly #askedFor = new Set<string>()
 
   constructor(projectId: string, deps: { api?: TrainingApi; onEvent?: Subscribe } = {}) {
     this.#projectId = projectId
@@ -91,7 +94,14 @@ export class TrainingState {
     this.close()
     this.#unsubscribe = [
       this.#subscribe('training.live', (live) => {
-        if (live.projectId === this.#projectId) this.#live = { ...this.#live, [live.runId]: live }
+        if (live.projectId !== this.#projectId) return
+        this.#live = { ...this.#live, [live.runId]: live }
+        // The first sign of a run that started after the last read: read its record (once per run).
+        const isKnown = this.#overview?.runs.some((run) => run.started.runId === live.runId) ?? false
+        if (!isKnown && !this.#askedFor.has(live.runId)) {
+          this.#askedFor.add(live.runId)
+          void this.refresh()
+        }
       }),
       this.#subscribe('jobs.changed', (job: JobSnapshot) => {
         // Status changes only: progress events arrive ten times a second and change nothing in the log.

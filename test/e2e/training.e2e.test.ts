@@ -24,6 +24,18 @@ const fakeTrainer = resolve(import.meta.dirname, '../fakes/fake-trainer.mjs')
 const artifacts = resolve(import.meta.dirname, '../../test-results/training')
 const STEPS = 40
 
+/** Tabs forward until the focused element's accessible label matches, at most `limit` times. */
+async function tabTo(page: Browser['page'], label: RegExp, limit = 120): Promise<boolean> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab')
+    const focused = await page.evaluate(
+      () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '',
+    )
+    if (label.test(focused)) return true
+  }
+  return false
+}
+
 describe('fine-tune screen', () => {
   let work: string
   let host: Host
@@ -129,7 +141,7 @@ describe('fine-tune screen', () => {
     ]
     await page
       .getByTestId('training-command')
-      .fill([...command, '--steps', String(STEPS), '--delay-ms', '150'].join('\n'))
+      .fill([...command, '--steps', String(STEPS), '--delay-ms', '300'].join('\n'))
     await page.getByTestId('training-hp-epochs').fill('2')
     await page.getByTestId('training-start').click()
 
@@ -178,6 +190,12 @@ describe('fine-tune screen', () => {
         .count(),
     ).toBe(1)
     await page.screenshot({ path: join(artifacts, 'training-done.png'), fullPage: true })
+
+    // By keyboard alone: from the top of the page to generation 1's way to the monitor, and through it.
+    await page.getByTestId('nav-training').focus()
+    expect(await tabTo(page, /Open generation 1 \(tiny · g1\) in the collapse monitor/)).toBe(true)
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { name: 'Collapse monitor' }).waitFor()
 
     // The registered generation is the monitor's too: one registry.
     const report = await client.call('monitor.report', { projectId })

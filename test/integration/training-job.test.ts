@@ -11,6 +11,7 @@ import type { JobSnapshot } from '@shared/jobs/job'
 import type { LiveRun, TrainingRunSpec } from '@shared/domain/training-run'
 import type { SnapshotDraft } from '@shared/domain/dataset-snapshot'
 import { openTestServices, jobSettled } from '../fakes/test-services'
+import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 import { cleanup, tempDir } from '../e2e/harness'
 
 const fakeTrainer = resolve(import.meta.dirname, '../fakes/fake-trainer.mjs')
@@ -213,6 +214,49 @@ describe('training.run job', () => {
     const again = await overview()
     expect(again.runs).toEqual(runs)
     expect(again.generations).toEqual(generations)
+  })
+
+  it('registers the result in Ollama too when asked, and still in the embedded engine when Ollama is down', async () => {
+    const snapshot = await exportSnapshot()
+    const parentId = await registerBase()
+    const ollama = await new FakeOllamaServer().start()
+    try {
+      const { jobId } = await services.handlers['training.start']({
+        projectId,
+        spec: { ...spec(snapshot.id, parentId, ['--steps', '3']), ollamaHost: ollama.url },
+      })
+      expect((await jobSettled(services, jobId)).status).toBe('done')
+      const { runs, generations } = await overview()
+      const output = await readFile(join(runs[0]!.started.workDir, 'output', 'model.gguf'))
+      // The server checked the upload's digest; the create names the blob the job hashed.
+      expect(ollama.blobUploads).toEqual([
+        expect.objectContaining({ digest: sha256(output), accepted: true }),
+      ])
+      expect(ollama.createRequests).toEqual([
+        expect.objectContaining({
+          model: 'tiny-winnow-g1',
+          files: { 'model.gguf': `sha256:${sha256(output)}` },
+        }),
+      ])
+      expect(generations[1]).toMatchObject({
+        engine: 'ollama',
+        ollama: { host: ollama.url, name: 'tiny-winnow-g1' },
+        ggufPath: join(runs[0]!.started.workDir, 'output', 'model.gguf'),
+      })
+      expect(runs[0]!.finished).toMatchObject({ status: 'done', ollamaModel: 'tiny-winnow-g1', error: null })
+
+      await ollama.stop()
+      const again = await services.handlers['training.start']({
+        projectId,
+        spec: { ...spec(snapshot.id, generations[1]!.id, ['--steps', '3']), ollamaHost: ollama.url },
+      })
+      expect((await jobSettled(services, again.jobId)).status).toBe('done')
+      const after = await overview()
+      expect(after.generations[2]).toMatchObject({ generation: 2, engine: 'llamacpp', ollama: null })
+      expect(after.runs[0]!.finished!.error).toMatch(/Not registered in Ollama: Could not reach Ollama/)
+    } finally {
+      await ollama.stop()
+    }
   })
 
   it('cancels a run: the trainer is gone, the run ends cancelled and nothing is registered', async () => {

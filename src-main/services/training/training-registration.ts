@@ -1,10 +1,10 @@
 // A finished run becomes the next model generation: registered with the collapse monitor (the one
 // generation registry) with everything it came from, and into Ollama as well when the person asked for it.
 // A GGUF runs in the embedded engine whatever Ollama says; an adapter needs Ollama to run at all.
-import { basename } from 'node:path'
 import type { ModelGenerationRecord } from '@shared/domain/monitor'
 import type { TrainingRunSpec } from '@shared/domain/training-run'
 import type { GenerationInput, MonitorService } from '../monitor/monitor-service'
+import { generationModelName } from './ollama-model-name'
 import { registerInOllama } from './ollama-registration'
 import type { CollectedOutput } from './training-outputs'
 
@@ -32,6 +32,12 @@ export function nextGenerationLabel(parent: ModelGenerationRecord): string {
   return `${parent.label.replace(/ · g\d+$/u, '')} · g${parent.generation + 1}`
 }
 
+/** What a lineage is called in Ollama: `tiny` for `tiny`, `tiny · g1` and `tiny-winnow-g1` alike. */
+function rootName(generation: ModelGenerationRecord): string {
+  const name = generation.ollama?.name ?? generation.label.replace(/ · g\d+$/u, '')
+  return name.replace(/-winnow-g\d+(?::latest)?$/u, '')
+}
+
 export async function registerTrainedGeneration(
   monitor: MonitorService,
   run: TrainedRun,
@@ -43,8 +49,10 @@ export async function registerTrainedGeneration(
     try {
       const registration = await registerInOllama({
         output,
-        baseModel: parent.ollama?.name ?? basename(parent.ggufPath ?? parent.label).replace(/\.gguf$/iu, ''),
+        // An adapter is created `from` the Ollama model it was trained on; a GGUF needs no base there.
+        baseModel: parent.ollama?.name ?? rootName(parent),
         generation: parent.generation + 1,
+        modelName: generationModelName(rootName(parent), parent.generation + 1),
         host: spec.ollamaHost,
         signal: run.signal,
       })

@@ -107,6 +107,15 @@ export const probeResult = z.object({
       references: z.array(scoredReference),
     })
     .nullable(),
+  /**
+   * Each probe story (prompt + continuation) scored by generation 0's model: the median per-story perplexity
+   * falls as sampling sharpens onto the mode, the 95th percentile rises as errors accumulate. Null when
+   * generation 0 has no GGUF file; absent (read as null) in probes recorded before it was measured.
+   */
+  baselineScored: z
+    .object({ samples: z.number().int().nonnegative(), median: z.number(), p95: z.number() })
+    .nullable()
+    .default(null),
   probedAt: z.string(),
 })
 export type ProbeResult = z.infer<typeof probeResult>

@@ -22,6 +22,8 @@ export interface ReportGeneration {
   modelDigest: string | null
   /** Null until the generation is probed on the frozen sets. */
   metrics: GenerationMetrics | null
+  /** Its probe stories scored by generation 0's model (median ↓ under mode sharpening, p95 ↑ as errors grow). */
+  baselineScored: ProbeResult['baselineScored']
   /** 90 % bootstrap band of the held-out perplexity over the reference texts. */
   perplexityBand: Band | null
   /** Against generation 0; null when either is not probed. */
@@ -118,6 +120,7 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
       probedAt: probe?.probedAt ?? null,
       modelDigest: probe?.modelDigest ?? null,
       metrics: metricsOf.get(g.id) ?? null,
+      baselineScored: probe?.baselineScored ?? null,
       perplexityBand: probe?.heldOut ? bootstrapPerplexity(probe.heldOut.references, seed) : null,
       // The generation number inside an assessment is its place in `compared`; the record's is what counts.
       assessment: assessment && { ...assessment, generation: g.generation },

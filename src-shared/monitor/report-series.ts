@@ -2,7 +2,7 @@
 // value as the baseline, and a band where the data has one (held-out perplexity: bootstrap over the
 // reference texts). The app's charts and the exported HTML are drawn from this one list.
 import type { Family, GenerationMetrics } from '../metrics/alarms/generation-metrics'
-import type { CollapseReport } from './collapse-report'
+import type { CollapseReport, ReportGeneration } from './collapse-report'
 
 export interface SeriesPoint {
   generation: number
@@ -22,7 +22,7 @@ export interface MetricSeries {
   points: SeriesPoint[]
 }
 
-type Pick = (m: GenerationMetrics) => number | null | undefined
+type Pick = (m: GenerationMetrics, g: ReportGeneration) => number | null | undefined
 
 const metrics: { key: string; label: string; family: Family; direction: 'drop' | 'rise'; pick: Pick }[] = [
   {
@@ -38,6 +38,20 @@ const metrics: { key: string; label: string; family: Family; direction: 'drop' |
     family: 'errors',
     direction: 'rise',
     pick: (m) => m.heldOut?.forgottenShare,
+  },
+  {
+    key: 'baselineScored.median',
+    label: 'Generation-0 perplexity of samples, median',
+    family: 'modeConcentration',
+    direction: 'drop',
+    pick: (_, g) => g.baselineScored?.median,
+  },
+  {
+    key: 'baselineScored.p95',
+    label: 'Generation-0 perplexity of samples, p95',
+    family: 'errors',
+    direction: 'rise',
+    pick: (_, g) => g.baselineScored?.p95,
   },
   {
     key: 'tailRecall.types',
@@ -125,7 +139,7 @@ export function reportSeries(report: CollapseReport): MetricSeries[] {
   for (const { key, label, family, direction, pick } of metrics) {
     const points: SeriesPoint[] = []
     for (const g of measured) {
-      const value = pick(g.metrics!)
+      const value = pick(g.metrics!, g)
       if (value === null || value === undefined || !Number.isFinite(value)) continue
       const band = key === 'heldOut.perplexity' ? g.perplexityBand : null
       points.push({
@@ -138,7 +152,7 @@ export function reportSeries(report: CollapseReport): MetricSeries[] {
     }
     if (points.length === 0) continue
     const baseline = measured.find((g) => g.generation === 0)
-    const base = baseline ? pick(baseline.metrics!) : null
+    const base = baseline ? pick(baseline.metrics!, baseline) : null
     series.push({ key, label, family, direction, base: base ?? null, points })
   }
   return series

@@ -94,6 +94,11 @@ describe('collapse monitor on a real fine-tuned generation (stories260K, CPU)', 
           `ratio ${(ppl1 / ppl0).toFixed(2)}; forgotten share ${g0!.metrics!.heldOut!.forgottenShare} → ` +
           `${g1!.metrics!.heldOut!.forgottenShare}; fine-tune ${tuned.seconds.toFixed(1)} s on ${tuned.rows} texts`,
       )
+      const spread = (g: typeof g0) =>
+        `median ${g!.baselineScored?.median.toFixed(3)}, p95 ${g!.baselineScored?.p95.toFixed(3)}`
+      console.log(
+        `probe stories scored by generation 0: generation 0 ${spread(g0)}; generation 1 ${spread(g1)}`,
+      )
       console.log(`generation 1 errors: ${errors1.state.toUpperCase()} — ${errors1.sentence}`)
       console.log(
         `generation 1 families: ${Object.values(g1!.assessment!.families)

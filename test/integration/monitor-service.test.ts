@@ -137,6 +137,11 @@ describe('collapse monitor service', () => {
     expect(g0!.perplexityBand!.low).toBeLessThanOrEqual(perplexity)
     expect(g0!.perplexityBand!.high).toBeGreaterThanOrEqual(perplexity)
     expect(g0!.metrics!.confidence!.positions).toBeGreaterThan(0)
+    // Generation 0 scoring its own probe stories: the same figures as generation 1 (same weights and seeds).
+    expect(g0!.baselineScored!.samples).toBe(g0!.samples.length)
+    expect(g0!.baselineScored!.median).toBeGreaterThan(1)
+    expect(g0!.baselineScored!.p95).toBeGreaterThanOrEqual(g0!.baselineScored!.median)
+    expect(g1!.baselineScored).toEqual(g0!.baselineScored)
     expect(g0!.modelDigest).toMatch(/^sha256:270cba1b/)
     expect(g1!.assessment!.families.errors!.state).toBe('healthy')
     expect(report.verdict).toBe('healthy')

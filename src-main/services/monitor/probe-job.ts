@@ -8,6 +8,7 @@ import { probeTemplateId } from '@shared/domain/monitor'
 import type { LogprobColumns } from '@shared/metrics/confidence/confidence-summary'
 import { summarizeConfidence } from '@shared/metrics/confidence/confidence-summary'
 import { forgottenShare, referencePerplexity } from '@shared/metrics/likelihood/held-out'
+import { generation0ScoredPerplexity } from '@shared/metrics/likelihood/sample-perplexity'
 import type { ScoredText } from '@shared/metrics/likelihood/scored-text'
 import type { SampleRecord } from '@shared/domain/sample'
 import type { Engine, ScoringEngine } from '../../engines/engine'
@@ -77,7 +78,11 @@ async function runProbe(
   const references = pick(byId, sets.referenceSampleIds, 'reference')
   const { samplesPerPrompt, maxTokens, seed, topLogprobs } = sets.settings
   const scorer = engines.scorerFor(generation)
-  const total = prompts.length * samplesPerPrompt + (scorer === null ? 0 : references.length)
+  const baseline = fold.ordered().find((g) => g.generation === 0)
+  const baselineScorer = baseline === undefined ? null : engines.scorerFor(baseline)
+  // Continuations are written, then scored by generation 0 (when it has a GGUF file), then the references.
+  const continuations = prompts.length * samplesPerPrompt
+  const total = continuations * (baselineScorer === null ? 1 : 2) + (scorer === null ? 0 : references.length)
   let done = 0
   const report = () => context.report({ unit: 'texts', done, total, counts: {} })
 
@@ -104,6 +109,18 @@ async function runProbe(
       done++
       report()
     }
+  }
+
+  let baselineScored: ProbeResult['baselineScored'] = null
+  if (baselineScorer !== null) {
+    const scored: ScoredText[] = []
+    for (const sample of samples) {
+      const story = `${byId.get(sample.probeSampleId)?.text ?? ''}${sample.text}`
+      scored.push((await baselineScorer.scoreText(story, context.signal)).tokens)
+      done++
+      report()
+    }
+    baselineScored = generation0ScoredPerplexity(scored)
   }
 
   let heldOut: ProbeResult['heldOut'] = null
@@ -138,6 +155,7 @@ async function runProbe(
     samples,
     confidence: summarizeConfidence(columns),
     heldOut,
+    baselineScored,
     probedAt: new Date().toISOString(),
   }
 }

@@ -43,6 +43,7 @@ const probe = (generationId: string, texts: string[], perplexity: number): Probe
       { sampleId: 'r2', tokens: 10, nll: 10 * Math.log(perplexity), forgotten: 0 },
     ],
   },
+  baselineScored: null,
   probedAt: '2026-12-06T01:00:00Z',
 })
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { chooseSets } from '@shared/monitor/choose-sets'
 import { MonitorFold } from '@shared/monitor/monitor-fold'
 import type { LogEvent } from '@shared/domain/log-events'
-import type { FrozenSets, ProbeResult } from '@shared/domain/monitor'
+import type { z } from 'zod'
+import type { FrozenSets, probeResult } from '@shared/domain/monitor'
 import { bootstrapPerplexity } from '@shared/metrics/likelihood/bootstrap-perplexity'
 
 const samples = Array.from({ length: 30 }, (_, i) => ({
@@ -52,7 +53,8 @@ const sets = (setsId: string): FrozenSets => ({
   frozenAt: '2026-12-06T00:00:00Z',
 })
 
-const probe = (setsId: string, perplexity: number): ProbeResult => ({
+// As recorded before generation-0 scoring existed: no baselineScored field.
+const probe = (setsId: string, perplexity: number): z.input<typeof probeResult> => ({
   generationId: 'g0',
   setsId,
   jobId: 'j',
@@ -92,6 +94,7 @@ describe('MonitorFold', () => {
     expect(twice.ordered()).toEqual(once.ordered())
     expect(twice.sets?.setsId).toBe('A')
     expect(twice.probes.get('g0')?.heldOut?.perplexity).toBe(3)
+    expect(twice.probes.get('g0')?.baselineScored).toBeNull()
     expect(twice.protectedSets()).toEqual({ sampleIds: ['p1', 'r1', 'r2'], textHashes: ['h1', 'h2', 'h3'] })
     expect(new MonitorFold().protectedSets()).toEqual({ sampleIds: [], textHashes: [] })
   })

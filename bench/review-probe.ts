@@ -101,3 +101,35 @@ export async function waitForDecision(page: Page, timeoutMs = 30_000): Promise<v
 export async function readTimings(page: Page): Promise<DecisionTiming[]> {
   return page.evaluate(() => window.__reviewProbe?.timings ?? [])
 }
+
+/**
+ * The floor of this way of measuring: a one-character DOM change timed exactly as a decision is (mutation,
+ * then the frame after the next animation frame), `rounds` times at random moments. Frames come every
+ * 16.7 ms, so even a change that costs nothing waits up to a frame to be painted: a decision cannot be
+ * measured faster than this.
+ */
+export async function paintFloorTimes(page: Page, rounds: number): Promise<number[]> {
+  await defineNameHelper(page)
+  return page.evaluate(async (count) => {
+    const target = document.createElement('span')
+    target.setAttribute('aria-hidden', 'true')
+    document.body.append(target)
+    const times: number[] = []
+    for (let i = 0; i < count; i++) {
+      await new Promise((done) => setTimeout(done, Math.random() * 20))
+      times.push(
+        await new Promise<number>((done) => {
+          const started = performance.now()
+          target.textContent = String(i % 10)
+          requestAnimationFrame(() => {
+            const channel = new MessageChannel()
+            channel.port1.onmessage = () => done(performance.now() - started)
+            channel.port2.postMessage(null)
+          })
+        }),
+      )
+    }
+    target.remove()
+    return times
+  }, rounds)
+}

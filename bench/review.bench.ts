@@ -3,14 +3,15 @@
 // Each decision is timed in the page from the keydown of `1` until its entry shows "saved" (flushed to the
 // project log and committed to the store with strict durability) and the next sample is painted. Baseline
 // from the same run: a bare fsync'd append of the decision event's bytes plus a bare strict IndexedDB
-// transaction putting the rows the projection writes for it. Prints one JSON line last.
+// transaction putting the rows the projection writes for it; and the floor of the measurement itself, a
+// one-character DOM change timed the same way (it waits for the next frame too). Prints one JSON line last.
 import { join } from 'node:path'
 import { assertPrerequisites, openApp, startHost } from '../test/e2e/harness'
 import { openProject, waitForSyncIdle } from '../test/e2e/app-driver'
 import { LoopbackClient } from '../test/e2e/loopback-client'
 import { ensureSeeded, storedLastSeq } from './review-seed'
 import { startProfile, startTrace } from './page-profile'
-import { installProbe, readTimings, waitForDecision } from './review-probe'
+import { installProbe, paintFloorTimes, readTimings, waitForDecision } from './review-probe'
 import { lastDecisionLine, rawAppendTimes, rawStrictTxTimes } from './review-raw'
 
 const samples = Number(process.env.BENCH_SAMPLES ?? 200_000)
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     const line = await lastDecisionLine(join(seeded.dataDir, 'projects', seeded.projectId, 'log'))
     const appendTimes = await rawAppendTimes(seeded.dataDir, line, rawRounds)
     const txTimes = await rawStrictTxTimes(page, seeded.projectId, rawRounds)
+    const floor = await paintFloorTimes(page, rawRounds)
     const rawAppendP50 = percentile(appendTimes, 50)
     const rawTxP50 = percentile(txTimes, 50)
 
@@ -102,6 +104,10 @@ async function main(): Promise<void> {
       `raw: fsync'd append of the ${line.length}-byte event p50 ${rawAppendP50.toFixed(2)} ms (p95 ${percentile(appendTimes, 95).toFixed(2)}); ` +
         `strict IndexedDB tx p50 ${rawTxP50.toFixed(2)} ms (p95 ${percentile(txTimes, 95).toFixed(2)})`,
     )
+    console.log(
+      `paint floor: a one-character DOM change measured the same way takes p50 ${percentile(floor, 50).toFixed(1)} ms, ` +
+        `p95 ${percentile(floor, 95).toFixed(1)} ms (frames every 16.7 ms)`,
+    )
     console.log(`ratios: p95/16 = ${(p95 / 16).toFixed(2)}, p99/50 = ${(p99 / 50).toFixed(2)}`)
     console.log(
       JSON.stringify({
@@ -113,6 +119,8 @@ async function main(): Promise<void> {
         p95Ms: round(p95),
         p99Ms: round(p99),
         rawCommitP50Ms: round(rawAppendP50 + rawTxP50),
+        paintFloorP50Ms: round(percentile(floor, 50)),
+        paintFloorP95Ms: round(percentile(floor, 95)),
         p95Target: 16,
         p99Target: 50,
         p95Ratio: round(p95 / 16),

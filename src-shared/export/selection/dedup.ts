@@ -70,14 +70,7 @@ export function dedupItems(
   protectHumans: boolean,
 ): DedupResult {
   const near = spec.nearDuplicate
-  const table = tableOf(
-    items,
-    (item) =>
-      item.fingerprint !== undefined && (near === null || item.fingerprint.signature !== null)
-        ? item.fingerprint
-        : fingerprintOf(item.text, near, seed),
-    near?.numPerm ?? 0,
-  )
+  const table = tableOf(items, (item) => fingerprintOf(item.text, near, seed), near?.numPerm ?? 0)
   const { kept, duplicates } = dedupRows(
     table,
     items.map((_, row) => row),

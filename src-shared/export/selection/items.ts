@@ -13,7 +13,6 @@
 // See docs/dataset-mix.md.
 import type { ExportRecord } from '../export-record'
 import { stripThinkBlocks } from '../record-texts'
-import type { ItemFingerprint } from './fingerprint'
 
 /** One record with what the store knows besides it: the sample's tags and when it was last reviewed. */
 export type SelectionInput = { record: ExportRecord; tags: readonly string[]; reviewedAt: string | null }
@@ -38,7 +37,6 @@ export type SelectionItem = {
   reviewedAt: string | null
   /** Empty in a streamed selection, which keeps the fingerprint instead and reads texts again to write them. */
   text: string
-  fingerprint?: ItemFingerprint
 }
 
 export const itemId = (kind: ItemKind, sampleId: string): string => `${kind}:${sampleId}`

@@ -16,6 +16,13 @@ type Subscribe = <E extends 'training.live' | 'jobs.changed'>(
 ) => () => void
 
 const trainingJobKind = 'training.run'
+
+/** The most recently registered generation (the list is in lineage order, not registration order). */
+const newest = <G extends { createdAt: string }>(generations: readonly G[]): G | undefined =>
+  generations.reduce<G | undefined>(
+    (latest, g) => (latest && latest.createdAt >= g.createdAt ? latest : g),
+    undefined,
+  )
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** What the person fills in; numbers stay text until the run starts, so a half-typed value is not lost. */
@@ -55,6 +62,7 @@ export class TrainingState {
   readonly #projectId: string
   #unsubscribe: (() => void)[] = []
   #readCount = 0
+  #generationCount = 0
   /** Runs whose first live view made this read the overview again. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
   readonly #askedFor = new Set<string>()
@@ -136,8 +144,11 @@ export class TrainingState {
       // Sensible choices once there is something to choose: the newest snapshot, the latest generation.
       if (!overview.snapshots.some((s) => s.id === this.form.snapshotId))
         this.form.snapshotId = overview.snapshots[0]?.id ?? ''
-      if (!overview.generations.some((g) => g.id === this.form.parentGenerationId))
-        this.form.parentGenerationId = overview.generations.at(-1)?.id ?? ''
+      // A newly registered generation is the likely next parent (a run just made it).
+      const isNew = overview.generations.length > this.#generationCount
+      this.#generationCount = overview.generations.length
+      if (isNew || !overview.generations.some((g) => g.id === this.form.parentGenerationId))
+        this.form.parentGenerationId = newest(overview.generations)?.id ?? ''
     } catch (error) {
       if (read === this.#readCount) this.#error = `Could not read the fine-tuning runs: ${errorText(error)}`
     }

@@ -140,6 +140,46 @@ describe('TrainingState', () => {
       ],
     }) as unknown as Api
 
+  it('reads the overview again when a run it does not know sends its first live view, once per run', async () => {
+    let reads = 0
+    const listeners: ((live: unknown) => void)[] = []
+    const counting = {
+      ...api(overview([generation('g0', 0, null)])),
+      'training.overview': async () => {
+        reads++
+        return overview([generation('g0', 0, null)])
+      },
+    } as unknown as Api
+    const state = new TrainingState('p', {
+      api: counting,
+      onEvent: ((name: string, listener: (live: unknown) => void) => {
+        if (name === 'training.live') listeners.push(listener)
+        return () => undefined
+      }) as never,
+    })
+    await state.open()
+    expect(reads).toBe(1)
+    const live = {
+      projectId: 'p',
+      runId: 'r9',
+      jobId: 'j',
+      step: 1,
+      total: 2,
+      loss: 1,
+      lr: null,
+      etaSeconds: null,
+      points: [],
+      tail: ['x'],
+    }
+    listeners.forEach((l) => l(live))
+    listeners.forEach((l) => l({ ...live, step: 2 }))
+    listeners.forEach((l) => l({ ...live, projectId: 'other', runId: 'r10' }))
+    await new Promise((r) => setTimeout(r, 0))
+    expect(reads).toBe(2)
+    expect(state.live('r9')?.step).toBe(2)
+    expect(state.live('r10')).toBeNull()
+  })
+
   it('says what blocks a start, then builds the spec from the form', async () => {
     const empty = new TrainingState('p', {
       api: api({ ...overview([]), snapshots: [] }),

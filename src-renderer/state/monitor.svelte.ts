@@ -15,7 +15,11 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 /** What the person types to register a generation; the parent is chosen from those registered. */
 export interface GenerationForm {
   label: string
+  engine: 'llamacpp' | 'ollama'
+  /** Required for the embedded engine; for Ollama, the model's GGUF file scores the held-out texts. */
   ggufPath: string
+  ollamaHost: string
+  ollamaName: string
   parentId: string
 }
 
@@ -32,7 +36,14 @@ export class MonitorState {
   #error = $state<string | null>(null)
   #notice = $state<string | null>(null)
   #isBusy = $state(false)
-  readonly generationForm = $state<GenerationForm>({ label: '', ggufPath: '', parentId: '' })
+  readonly generationForm = $state<GenerationForm>({
+    label: '',
+    engine: 'llamacpp',
+    ggufPath: '',
+    ollamaHost: 'http://127.0.0.1:11434',
+    ollamaName: '',
+    parentId: '',
+  })
   readonly setsForm = $state<SetsForm>({
     probeSize: 20,
     referenceSize: 50,
@@ -94,23 +105,33 @@ export class MonitorState {
     }
   }
 
+  /** Whether the form names what the chosen engine needs. */
+  get canRegister(): boolean {
+    const form = this.generationForm
+    const runs = form.engine === 'llamacpp' ? form.ggufPath.trim() !== '' : form.ollamaName.trim() !== ''
+    return form.label.trim() !== '' && runs
+  }
+
   async registerGeneration(): Promise<void> {
-    const { label, ggufPath, parentId } = this.generationForm
+    const form = this.generationForm
+    const ggufPath = form.ggufPath.trim()
     await this.#act(async () => {
       const record = await this.#api['monitor.register']({
         projectId: this.#projectId,
         generation: {
-          label: label.trim(),
-          parentId: parentId === '' ? null : parentId,
-          engine: 'llamacpp',
-          ggufPath: ggufPath.trim(),
-          ollama: null,
+          label: form.label.trim(),
+          parentId: form.parentId === '' ? null : form.parentId,
+          engine: form.engine,
+          ggufPath: ggufPath === '' ? null : ggufPath,
+          ollama:
+            form.engine === 'ollama' ? { host: form.ollamaHost.trim(), name: form.ollamaName.trim() } : null,
           trainingSnapshotId: null,
         },
       })
-      this.generationForm.label = ''
-      this.generationForm.ggufPath = ''
-      this.generationForm.parentId = record.id
+      form.label = ''
+      form.ggufPath = ''
+      form.ollamaName = ''
+      form.parentId = record.id
       return `Registered ${record.label} as generation ${record.generation}.`
     })
   }

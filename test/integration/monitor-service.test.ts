@@ -13,6 +13,7 @@ import { selectDataset } from '@shared/export/selection/select-dataset'
 import { openTestServices, jobSettled } from '../fakes/test-services'
 import { cleanup, tempDir } from '../e2e/harness'
 import { seedHumanSamples, storyPrompts, storyReferences } from '../factories/monitor'
+import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 
 const MODEL = resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf')
 const settings = { samplesPerPrompt: 2, maxTokens: 24, seed: 11, topLogprobs: 8 }
@@ -169,4 +170,32 @@ describe('collapse monitor service', () => {
     expect(html).toContain('Held-out perplexity')
     expect(html).not.toContain('<script')
   }, 120_000)
+
+  it('probes an Ollama generation through its host, scoring held-out text with its GGUF file', async () => {
+    const ollama = await new FakeOllamaServer().start()
+    try {
+      await seedHumanSamples(services, projectId, [...storyPrompts, ...storyReferences])
+      const sets = await freeze()
+      const base = await services.handlers['monitor.register']({
+        projectId,
+        generation: {
+          label: 'tiny on Ollama',
+          parentId: null,
+          engine: 'ollama',
+          ggufPath: MODEL,
+          ollama: { host: ollama.url, name: 'tiny:latest' },
+          trainingSnapshotId: null,
+        },
+      })
+      const job = await probe(base.id)
+      expect(job.error).toBeNull()
+      expect(ollama.counts.get('generate')).toBe(sets.probeSampleIds.length * settings.samplesPerPrompt)
+      const [g0] = (await services.handlers['monitor.report']({ projectId })).generations
+      expect(g0!.metrics!.confidence!.positions).toBeGreaterThan(0)
+      expect(g0!.metrics!.heldOut!.perplexity).toBeGreaterThan(1)
+      expect(g0!.modelDigest).not.toMatch(/^sha256:270cba1b/)
+    } finally {
+      await ollama.stop()
+    }
+  })
 })

@@ -65,4 +65,39 @@ describe('MonitorState', () => {
     expect(monitor.error).toMatch(/register it first/)
     expect(monitor.isBusy).toBe(false)
   })
+
+  it('registers an Ollama generation with its host, and its GGUF file only when given', async () => {
+    const sent: unknown[] = []
+    const api = {
+      'monitor.report': async () => report('healthy'),
+      'monitor.register': async (request: { generation: { label: string } }) => {
+        sent.push(request)
+        return { id: 'g7', generation: 0, label: request.generation.label }
+      },
+    } as unknown as Api
+    const monitor = new MonitorState('p1', { api })
+    const form = monitor.generationForm
+    form.label = 'base'
+    form.engine = 'ollama'
+    expect(monitor.canRegister).toBe(false)
+    form.ollamaName = 'llama3.2:1b'
+    expect(monitor.canRegister).toBe(true)
+    await monitor.registerGeneration()
+    expect(sent).toEqual([
+      {
+        projectId: 'p1',
+        generation: {
+          label: 'base',
+          parentId: null,
+          engine: 'ollama',
+          ggufPath: null,
+          ollama: { host: 'http://127.0.0.1:11434', name: 'llama3.2:1b' },
+          trainingSnapshotId: null,
+        },
+      },
+    ])
+    expect(monitor.notice).toBe('Registered base as generation 0.')
+    // The next generation is trained from the one just registered, unless the person picks another.
+    expect(form.parentId).toBe('g7')
+  })
 })

@@ -11,6 +11,7 @@ export interface ListSource {
   disagreements?: readonly string[]
   annotator?: string
   flagReason?: string | null
+  model?: string | null
 }
 
 export class ReviewList {
@@ -44,6 +45,7 @@ export class ReviewList {
       disagreements: source.disagreements,
       annotator: source.annotator,
       flagReason: source.flagReason,
+      model: source.model,
     })
     if (generation !== this.#generation) return false
     this.#ids = page.ids
@@ -64,6 +66,7 @@ export class ReviewList {
           disagreements: source.disagreements,
           annotator: source.annotator,
           flagReason: source.flagReason,
+          model: source.model,
         })
         if (generation !== this.#generation) return
         // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, never rendered

@@ -65,6 +65,8 @@ export interface QueueOptions {
   annotator?: string
   /** The flagged queue's reason; null or absent for any. */
   flagReason?: string | null
+  /** Only samples with a complete candidate of this model (every queue but recent); null or absent for any. */
+  model?: string | null
 }
 
 export async function loadQueue(
@@ -89,10 +91,8 @@ export async function loadQueuePage(
   if (queue === 'least-confident') {
     const unreviewed = async (ids: string[]): Promise<boolean[]> =>
       (await getReviews(db, projectId, ids)).map((review) => inQueue.unreviewed(review, options))
-    return {
-      ids: await leastConfidentSampleIds(db, projectId, options.limit, unreviewed),
-      nextAfterOrd: null,
-    }
+    const ids = await leastConfidentSampleIds(db, projectId, options.limit, unreviewed, options.model ?? null)
+    return { ids, nextAfterOrd: null }
   }
   if (queue === 'recent') {
     const { annotator } = options
@@ -112,7 +112,9 @@ export async function loadQueuePage(
       chunk.map((sample) => sample.id),
     )
     const matching = chunk.filter((_, index) => isInQueue(reviews[index]))
-    const offered = await Promise.all(matching.map((sample) => hasCompleteCandidate(db, sample.id)))
+    const offered = await Promise.all(
+      matching.map((sample) => hasCompleteCandidate(db, sample.id, options.model ?? null)),
+    )
     for (const [index, sample] of matching.entries()) {
       if (offered[index] === true) ids.push(sample.id)
       if (ids.length >= options.limit) return { ids, nextAfterOrd: sample.ord }
@@ -140,7 +142,7 @@ async function loadDisagreementPage(
     .sort((a, b) => a.ord - b.ord)
   const ids: string[] = []
   for (const [index, sample] of ahead.entries()) {
-    if (await hasCompleteCandidate(db, sample.id)) ids.push(sample.id)
+    if (await hasCompleteCandidate(db, sample.id, options.model ?? null)) ids.push(sample.id)
     const isLast = index === ahead.length - 1
     if (ids.length >= options.limit && !isLast) return { ids, nextAfterOrd: sample.ord }
   }

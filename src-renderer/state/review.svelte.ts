@@ -11,6 +11,7 @@ import { buildDecision, type DecisionInput, type DecisionKind } from './review-d
 import { ItemCache, type ItemSource } from './review-items'
 import { coalesced, readReviewCounts, type ReviewProgressCounts } from './review-progress'
 import { ReviewList, type ListSource } from './review-list.svelte'
+import { generationModels } from '../db/repos/jobs.repo'
 import { loadItem, type QueueName, type ReviewItem } from './review-queue'
 import type { StoreChange } from './store-changes'
 
@@ -68,6 +69,9 @@ export class ReviewState {
   #db: WinnowDb | null = null
   #projectId: string | null = null
   #flagReason = $state<string | null>(null)
+  #model = $state<string | null>(null)
+  /** The models the project's generation jobs used: what the model filter offers. */
+  #models = $state.raw<string[]>([])
   /** The disagreements queue's samples, as main last named them (asked whenever that queue is read). */
   #disagreements: readonly string[] = []
   #shownAt = 0
@@ -88,6 +92,12 @@ export class ReviewState {
   }
   get flagReason(): string | null {
     return this.#flagReason
+  }
+  get model(): string | null {
+    return this.#model
+  }
+  get models(): readonly string[] {
+    return this.#models
   }
   get queue(): readonly string[] {
     return this.#list.ids
@@ -169,6 +179,12 @@ export class ReviewState {
   /** Off screen (the Team panel's "Review disagreements") it only sets the queue that show() reads. */
   async chooseQueue(name: QueueName): Promise<void> {
     this.#queueName = name
+    if (this.#isShown) await this.#reloadQueue()
+  }
+
+  /** Only samples with a candidate of this model (null: any), read afresh. */
+  async chooseModel(model: string | null): Promise<void> {
+    this.#model = model
     if (this.#isShown) await this.#reloadQueue()
   }
 
@@ -351,7 +367,8 @@ export class ReviewState {
     this.#isLoading = true
     try {
       this.#items.clear()
-      await this.#refreshCounts()
+      const [models] = await Promise.all([generationModels(db, projectId), this.#refreshCounts()])
+      this.#models = models
       const queueName = this.#queueName
       // Main holds every annotator's merged decisions and computes agreement: it names the samples.
       if (queueName === 'disagreements') {
@@ -416,6 +433,7 @@ export class ReviewState {
           annotator: this.profile.name,
           disagreements: this.#disagreements,
           flagReason: this.#flagReason,
+          model: this.#model,
         }
   }
 

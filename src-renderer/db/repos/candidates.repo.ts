@@ -12,12 +12,19 @@ export function listCandidatesForSample(db: WinnowDb, sampleId: string): Promise
     .toArray()
 }
 
-/** Whether the sample has at least one complete candidate (the only kind a person is asked to review). */
-export async function hasCompleteCandidate(db: WinnowDb, sampleId: string): Promise<boolean> {
+/**
+ * Whether the sample has at least one complete candidate (the only kind a person is asked to review), from
+ * `model` when one is given (the review queue's model filter).
+ */
+export async function hasCompleteCandidate(
+  db: WinnowDb,
+  sampleId: string,
+  model: string | null = null,
+): Promise<boolean> {
   const first = await db.candidates
     .where('[sampleId+createdAt]')
     .between([sampleId, minKey], [sampleId, maxKey])
-    .filter((row) => row.status === 'complete')
+    .filter((row) => row.status === 'complete' && (model === null || row.provenance.model === model))
     .first()
   return first !== undefined
 }
@@ -57,8 +64,8 @@ export async function deleteProjectCandidates(db: WinnowDb, projectId: string): 
 }
 
 /**
- * Sample ids in order of their least confident complete candidate (lowest mean token logprob first), each
- * once, for which `isWanted` holds (the review queue: unreviewed ones), up to `limit`. Reads the confidence
+ * Sample ids in order of their least confident complete candidate (lowest mean token logprob first; of
+ * `model`, when given), each once, for which `isWanted` holds (the review queue: unreviewed ones), up to `limit`. Reads the confidence
  * index (schema v7) a batch at a time; candidates without logprobs are not in it.
  */
 export async function leastConfidentSampleIds(
@@ -66,6 +73,7 @@ export async function leastConfidentSampleIds(
   projectId: string,
   limit: number,
   isWanted: (sampleIds: string[]) => Promise<boolean[]>,
+  model: string | null = null,
   batchSize = 2000,
 ): Promise<string[]> {
   const seen = new Set<string>()
@@ -79,7 +87,11 @@ export async function leastConfidentSampleIds(
       .toArray()
     const fresh: string[] = []
     for (const row of batch)
-      if (row.status === 'complete' && !seen.has(row.sampleId)) {
+      if (
+        row.status === 'complete' &&
+        (model === null || row.provenance.model === model) &&
+        !seen.has(row.sampleId)
+      ) {
         seen.add(row.sampleId)
         fresh.push(row.sampleId)
       }

@@ -20,3 +20,14 @@ export async function recordJobSnapshots(db: WinnowDb, jobs: JobSnapshot[]): Pro
 export async function deleteProjectJobs(db: WinnowDb, projectId: string): Promise<void> {
   await db.jobs.where('[projectId+createdAt]').between([projectId, minKey], [projectId, maxKey]).delete()
 }
+
+/** The models the project's generation jobs asked for, sorted: what the review queue can filter by. */
+export async function generationModels(db: WinnowDb, projectId: string): Promise<string[]> {
+  const models = new Set<string>()
+  for (const job of await listJobs(db, projectId)) {
+    if (job.kind !== 'generate') continue
+    const targets = (job.params as { spec?: { models?: { model?: unknown }[] } } | null)?.spec?.models ?? []
+    for (const target of targets) if (typeof target.model === 'string') models.add(target.model)
+  }
+  return [...models].sort()
+}

@@ -15,7 +15,7 @@ import { shownOrderFor } from '../../../src-renderer/state/review-order'
 import { loadQueue, loadQueuePage, type ReviewItem } from '../../../src-renderer/state/review-queue'
 import { ReviewState } from '../../../src-renderer/state/review.svelte'
 import { FakeProjectLog } from '../../fakes/fake-project-log'
-import { appendImport, makeCandidate } from '../../factories/log-events'
+import { appendImport, makeCandidate, makeJob } from '../../factories/log-events'
 
 const open: Array<{ db: WinnowDb; sync: ProjectionSync }> = []
 afterEach(() => {
@@ -286,6 +286,31 @@ describe('the queues beyond review state', () => {
     expect(review.queue).toEqual([imported[1]!.id, imported[0]!.id])
     await review.setAnnotator('someone else')
     expect(review.queue).toEqual([])
+  })
+
+  it('by model: only samples with a complete candidate of the chosen model, which the generation jobs name', async () => {
+    const { review, log, sync, imported } = await project(5)
+    const other = makeCandidate(imported[2]!.id, {
+      text: 'from another model',
+      provenance: { ...makeCandidate(imported[2]!.id).provenance, model: 'other:1b' },
+    })
+    log.append('candidates.recorded', { candidates: [other] })
+    const job = makeJob(log.projectId, {
+      kind: 'generate',
+      params: {
+        projectId: log.projectId,
+        spec: { models: [{ model: 'qwen3:0.6b' }, { model: 'other:1b' }] },
+      },
+    })
+    const event = log.append('job.changed', { job })
+    log.notifyAppended()
+    await sync.waitForSeq(event.seq)
+    await review.chooseQueue('unreviewed')
+    expect(review.models).toEqual(['other:1b', 'qwen3:0.6b'])
+    await review.chooseModel('other:1b')
+    expect(review.queue).toEqual([imported[2]!.id])
+    await review.chooseModel(null)
+    expect(review.queue).toHaveLength(4)
   })
 
   it('flagged, by reason', async () => {

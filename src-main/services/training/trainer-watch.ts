@@ -33,6 +33,7 @@ export class TrainerWatch {
   readonly #startedAt: number
   readonly #tail: string[] = []
   #pending: LossPoint[] = []
+  #lastTrainStep = 0
   #persisted = 0
   #lastPersistAt: number
   #writes: Promise<void> = Promise.resolve()
@@ -53,7 +54,10 @@ export class TrainerWatch {
   }
 
   progress(progress: TrainerProgress): void {
-    const placed = this.#steps.place(progress.step ?? 0, progress.total, progress.phase)
+    // A loss without a step (a TRL log dict between two bars) belongs to the step last seen.
+    const step = progress.step ?? (progress.phase === 'train' ? this.#lastTrainStep : 0)
+    if (progress.phase === 'train') this.#lastTrainStep = step
+    const placed = this.#steps.place(step, progress.total, progress.phase)
     if (progress.phase === 'train') {
       this.#latest = {
         step: placed.step,

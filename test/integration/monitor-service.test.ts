@@ -10,6 +10,8 @@ import type { SampleRecord } from '@shared/domain/sample'
 import { defaultDatasetSpec } from '@shared/export/selection/dataset-spec'
 import { noProtectedSets } from '@shared/export/selection/probe-guard'
 import { selectDataset } from '@shared/export/selection/select-dataset'
+import { defaultFormatOptions } from '@shared/export/format-options'
+import { writeExport } from '../../src-renderer/state/datasets/export-writer'
 import { openTestServices, jobSettled } from '../fakes/test-services'
 import { cleanup, tempDir } from '../e2e/harness'
 import { seedHumanSamples, storyPrompts, storyReferences } from '../factories/monitor'
@@ -109,6 +111,32 @@ describe('collapse monitor service', () => {
       [...guarded.sampleIds, 'copy'].sort(),
     )
     expect(selectDataset(inputs, defaultDatasetSpec, noProtectedSets).ok).toBe(true)
+
+    // The renderer's export writer through the real export service, given what main answers: refused, and
+    // the export's folder is gone again.
+    const out = join(work, 'exports')
+    await mkdir(out)
+    const written = await writeExport(
+      services.handlers,
+      projectId,
+      {
+        logSeq: 1,
+        total: inputs.length,
+        scan: async (visit) => visit(inputs),
+      },
+      {
+        name: 'stories',
+        folder: out,
+        formats: ['sft-messages'],
+        spec: defaultDatasetSpec,
+        formatOptions: defaultFormatOptions,
+        protectedSets: await services.handlers['monitor.protectedSets']({ projectId }),
+        huggingFace: null,
+      },
+    )
+    expect(written.ok).toBe(false)
+    if (!written.ok) expect(written.offenders).toHaveLength(guarded.sampleIds.length + 1)
+    expect(await readdir(out)).toEqual([])
   })
 
   it('probes a generation with the real model: fixed seeds give the same texts; cancel records nothing', async () => {

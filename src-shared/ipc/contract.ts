@@ -366,6 +366,9 @@ export const contract = {
           .omit({ splits: true, spec: true, formatOptions: true, warnings: true })
           .extend({ trainRows: count, testRows: count }),
       ),
+      probes: z.array(
+        z.object({ generationId: z.string(), perplexity: z.number().nullable(), probedAt: z.string() }),
+      ),
     }),
   },
 } satisfies Record<ChannelName, { request: z.ZodType; reply: z.ZodType }>

@@ -181,6 +181,7 @@ describe('fine-tune screen', () => {
       /Trained on stories v1: 3 train \/ 0 test · 3 model/,
     )
     expect(await g1.getByTestId('lineage-run').textContent()).toMatch(/Custom command.*epochs 2/s)
+    expect(await g1.getByTestId('lineage-probe').textContent()).toMatch(/Not probed yet/)
     // Generation 1 hangs under generation 0 in the tree.
     expect(
       await page

@@ -34,6 +34,8 @@ export interface TrainingOverview {
   live: LiveRun[]
   generations: ModelGenerationRecord[]
   snapshots: SnapshotSummary[]
+  /** Each probed generation's held-out perplexity on the frozen reference set (the monitor's probes). */
+  probes: { generationId: string; perplexity: number | null; probedAt: string }[]
 }
 
 /** The Python recipes' knobs a person usually turns; the config file carries the rest at their defaults. */
@@ -116,6 +118,11 @@ export class TrainingService {
       runs,
       live: [...this.#live.values()].filter((live) => live.projectId === projectId),
       generations: monitor.ordered(),
+      probes: [...monitor.probes.values()].map((probe) => ({
+        generationId: probe.generationId,
+        perplexity: probe.heldOut?.perplexity ?? null,
+        probedAt: probe.probedAt,
+      })),
       snapshots: [...fold.snapshots.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     }
   }

@@ -11,6 +11,8 @@ export interface LineageNode {
   generation: Generation
   run: Run | null
   snapshot: Snapshot | null
+  /** The monitor's latest probe of it, if any. */
+  probe: TrainingOverview['probes'][number] | null
   children: LineageNode[]
   depth: number
 }
@@ -21,6 +23,7 @@ export function lineageTree(overview: TrainingOverview): LineageNode[] {
     overview.runs.flatMap((run) => (run.finished?.generationId ? [[run.finished.generationId, run]] : [])),
   )
   const snapshots = new Map(overview.snapshots.map((s) => [s.id, s]))
+  const probes = new Map(overview.probes.map((p) => [p.generationId, p]))
   const ids = new Set(overview.generations.map((g) => g.id))
   const byParent = new Map<string | null, Generation[]>()
   for (const generation of overview.generations) {
@@ -30,6 +33,7 @@ export function lineageTree(overview: TrainingOverview): LineageNode[] {
   const build = (generation: Generation, depth: number): LineageNode => ({
     generation,
     run: runs.get(generation.id) ?? null,
+    probe: probes.get(generation.id) ?? null,
     snapshot:
       generation.trainingSnapshotId === null ? null : (snapshots.get(generation.trainingSnapshotId) ?? null),
     depth,

@@ -63,6 +63,7 @@ const overview = (generations: Generation[], runs: TrainingOverview['runs'] = []
   live: [],
   generations,
   snapshots: [snapshot],
+  probes: [{ generationId: 'g1', perplexity: 22.5, probedAt: '2026-01-03T00:00:00Z' }],
 })
 
 describe('lineageTree', () => {
@@ -85,6 +86,8 @@ describe('lineageTree', () => {
     const g1 = g0!.children[0]!
     expect(g1.run?.started.runId).toBe('r1')
     expect(g1.snapshot?.name).toBe('stories v1')
+    expect(g1.probe?.perplexity).toBe(22.5)
+    expect(g0!.probe).toBeNull()
     expect(g0!.children[1]!.snapshot).toBeNull()
     expect(g1.children[0]).toMatchObject({ depth: 2, run: { started: { runId: 'r2' } } })
   })

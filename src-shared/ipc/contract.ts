@@ -269,6 +269,7 @@ export const contract = {
         candidates: z.number().int(),
         decisions: z.number().int(),
         datasets: z.number().int(),
+        lineage: z.number().int(),
         unknownEvents: z.number().int(),
       }),
     }),

@@ -3,7 +3,7 @@
 // byte for byte ("byte-identical" is about the data files; the manifest's project, log and time fields
 // differ by design), the restored decision chains must verify, and a tampered file must be refused by name.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { appendFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AppServices } from '../../src-main/services/app-services'
 import type { SnapshotDraft } from '@shared/domain/dataset-snapshot'
@@ -88,6 +88,19 @@ async function fillProject(): Promise<void> {
   const { exportId } = await h['export.open']({ projectId, folder: out, name: 'stories v1' })
   await h['export.write']({ exportId, file: 'train.jsonl', text: '{"a":1}\n' })
   await h['export.finish']({ exportId, snapshot: draft, extraFiles: {} })
+  // The lineage: a model generation and a fine-tuning run's loss points, kept in lineage.jsonl.
+  await h['monitor.register']({
+    projectId,
+    generation: {
+      label: 'stories260K',
+      parentId: null,
+      engine: 'llamacpp',
+      ggufPath: '/models/stories260K.gguf',
+      ollama: null,
+      trainingSnapshotId: null,
+    },
+  })
+  await registry.append(projectId, [{ kind: 'training.runProgress', data: { runId: 'run-1', points: [] } }])
   // An event from a newer Winnow: kept in unknown-events.jsonl and restored as it was.
   const { log, state } = await registry.load(projectId)
   for (const event of await log.append([{ kind: 'future.thing', v: 3, data: { x: '🦊' } }]))
@@ -113,6 +126,7 @@ describe('backup and restore', () => {
       candidates: 3,
       decisions: 3,
       datasets: 1,
+      lineage: 2,
       unknownEvents: 1,
     })
     expect(restored.projectId).not.toBe(projectId)
@@ -126,6 +140,7 @@ describe('backup and restore', () => {
     for (const file of backupFiles) expect(b.get(file)!.equals(a.get(file)!), file).toBe(true)
     expect(a.get('samples.jsonl')!.toString('utf8')).toContain('\\u0000')
     expect(a.get('samples.jsonl')!.toString('utf8')).toContain('\\ud800')
+    expect(a.get('lineage.jsonl')!.toString('utf8')).toContain('stories260K')
 
     const m1 = backupManifest.parse(JSON.parse(await readFile(join(first.folder, 'manifest.json'), 'utf8')))
     const m2 = backupManifest.parse(JSON.parse(await readFile(join(second.folder, 'manifest.json'), 'utf8')))
@@ -144,6 +159,23 @@ describe('backup and restore', () => {
     const summary = await h['projects.open']({ projectId: restored.projectId })
     expect(summary.sampleCount).toBe(3)
     expect((await h['projects.list']({})).length).toBe(2)
+  })
+
+  it('restores a version 1 backup, which has no lineage file', async () => {
+    await fillProject()
+    const h = services.handlers
+    const { folder } = await h['backup.create']({ projectId, folder: out })
+    const manifestPath = join(folder, 'manifest.json')
+    const manifest = backupManifest.parse(JSON.parse(await readFile(manifestPath, 'utf8')))
+    const v1 = {
+      ...manifest,
+      formatVersion: 1,
+      files: manifest.files.filter((file) => file.path !== 'lineage.jsonl'),
+    }
+    await writeFile(manifestPath, JSON.stringify(v1))
+    await rm(join(folder, 'lineage.jsonl'))
+    const restored = await h['backup.restore']({ folder, name: 'from version 1' })
+    expect(restored.counts).toMatchObject({ samples: 3, decisions: 3, lineage: 0 })
   })
 
   it('refuses a backup whose file does not match the manifest, naming the file, and creates nothing', async () => {

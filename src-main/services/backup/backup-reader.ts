@@ -7,7 +7,13 @@ import { open, readFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { AppFailure } from '@shared/ipc/result'
 import { splitLines } from '../../log/line-reader'
-import { MANIFEST, backupFiles, backupManifest, type BackupFile, type BackupManifest } from './backup-format'
+import {
+  MANIFEST,
+  backupFilesOf,
+  backupManifest,
+  type BackupFile,
+  type BackupManifest,
+} from './backup-format'
 
 export const DEFAULT_CHUNK_BYTES = 256 * 1024
 
@@ -65,10 +71,11 @@ export class BackupReader {
       )
     const manifest = result.data
     const listed = manifest.files.map((file) => file.path).sort()
-    if (listed.join('\n') !== [...backupFiles].sort().join('\n'))
-      throw damaged(MANIFEST, `lists ${listed.join(', ')} instead of ${backupFiles.join(', ')}`)
+    const expected = backupFilesOf(manifest.formatVersion)
+    if (listed.join('\n') !== [...expected].sort().join('\n'))
+      throw damaged(MANIFEST, `lists ${listed.join(', ')} instead of ${expected.join(', ')}`)
     const reader = new BackupReader(dir, manifest, chunkBytes)
-    for (const file of backupFiles) {
+    for (const file of expected) {
       const hash = createHash('sha256')
       let bytes = 0
       try {
@@ -86,6 +93,8 @@ export class BackupReader {
    * is read: one changed between the check at open and now is refused too, after its last line.
    */
   async *lines(file: BackupFile): AsyncGenerator<{ text: string; line: number }> {
+    // A file added by a later format version is absent from an older backup: it has no rows.
+    if (!backupFilesOf(this.manifest.formatVersion).includes(file)) return
     const hash = createHash('sha256')
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
     let line = 0

@@ -12,7 +12,7 @@ import { decisionRecord } from '@shared/domain/decision'
 import { datasetSnapshot } from '@shared/domain/dataset-snapshot'
 import { AppFailure } from '@shared/ipc/result'
 import type { ProjectRegistry, TypedInput } from '../projects/project-registry'
-import { importRow, projectRow, unknownEventRow, type BackupFile } from './backup-format'
+import { importRow, lineageRow, projectRow, unknownEventRow, type BackupFile } from './backup-format'
 import { BackupReader, DEFAULT_CHUNK_BYTES } from './backup-reader'
 
 export interface RestoreOptions {
@@ -29,6 +29,8 @@ export interface RestoreCounts {
   candidates: number
   decisions: number
   datasets: number
+  /** Model generations, frozen sets, probes and fine-tuning runs' events. */
+  lineage: number
   unknownEvents: number
 }
 
@@ -91,6 +93,7 @@ export async function restoreBackup(
     candidates: 0,
     decisions: 0,
     datasets: 0,
+    lineage: 0,
     unknownEvents: 0,
   }
   const append = (inputs: TypedInput[]): Promise<unknown> =>
@@ -164,6 +167,9 @@ export async function restoreBackup(
       datasetSnapshot,
       each('dataset.exported', 'snapshot'),
     )
+
+    // After the samples and snapshots they name (frozen sets, a run's dataset snapshot), in log order.
+    counts.lineage = await restoreFile('lineage.jsonl', lineageRow, (rows) => append(rows as TypedInput[]))
 
     // Kinds (or versions) this app does not know go into the log as they were written, stamped with their
     // own version: the projection skips them, a newer Winnow reads them. (They come last: their place

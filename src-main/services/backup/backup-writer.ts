@@ -84,16 +84,14 @@ function rowsOf(event: LogEvent): { file: BackupFile; rows: unknown[] } | null {
     case 'project.renamed':
     case 'job.changed':
       return null
-    // Not yet in the backup format (a new file needs a format version and its restore): the collapse
-    // monitor's generations, frozen sets and probes, and the fine-tuning runs (whose files are this
-    // machine's), stay in this install's log only.
+    // The collapse monitor's generations, frozen sets and probes, and the fine-tuning runs: the lineage.
     case 'monitor.generationRegistered':
     case 'monitor.setsFrozen':
     case 'monitor.probed':
     case 'training.runStarted':
     case 'training.runProgress':
     case 'training.runFinished':
-      return null
+      return { file: 'lineage.jsonl', rows: [{ kind: event.kind, data: currentPayload(event) }] }
   }
 }
 

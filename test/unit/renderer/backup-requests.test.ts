@@ -21,7 +21,15 @@ function fakeApi(failure: Error | null = null) {
     'backup.restore': async (request) => {
       asked.push(request)
       if (failure) throw failure
-      const counts = { imports: 1, samples: 3, candidates: 6, decisions: 0, datasets: 0, unknownEvents: 0 }
+      const counts = {
+        imports: 1,
+        samples: 3,
+        candidates: 6,
+        decisions: 0,
+        datasets: 0,
+        lineage: 0,
+        unknownEvents: 0,
+      }
       return { projectId: 'p-restored', counts }
     },
   }

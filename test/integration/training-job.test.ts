@@ -309,6 +309,21 @@ describe('training.run job', () => {
     await expect(start({ ...spec(snapshot.id, 'nope') })).rejects.toThrow(/register the base model/)
     const noCommand = await start({ ...spec(snapshot.id, parentId), customArgv: null })
     expect((await jobSettled(services, noCommand.jobId)).error).toMatch(/Type your trainer command/)
+    const moved = await services.handlers['monitor.register']({
+      projectId,
+      generation: {
+        label: 'moved',
+        parentId,
+        engine: 'llamacpp',
+        ggufPath: join(work, 'moved-away.gguf'),
+        ollama: null,
+        trainingSnapshotId: null,
+      },
+    })
+    const missing = await start(spec(snapshot.id, moved.id))
+    expect((await jobSettled(services, missing.jobId)).error).toMatch(
+      /Generation 1's model .*moved-away.gguf cannot be read \(ENOENT\)\. Put the file back/,
+    )
   })
 
   it('marks a run whose process died while training as interrupted at the next start-up', async () => {

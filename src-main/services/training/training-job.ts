@@ -98,8 +98,7 @@ async function runTraining(
   const dataset = await trainingDataset(recipe, snapshot, workDir)
   const baseModel = {
     path: parent.ggufPath ?? parent.ollama?.name ?? parent.label,
-    sha256:
-      parent.ggufPath === null ? null : (await digestFile(parent.ggufPath)).digest.slice('sha256:'.length),
+    sha256: parent.ggufPath === null ? null : await parentDigest(parent.ggufPath, parent.generation),
   }
   const command = await trainingCommand({
     recipe,
@@ -230,6 +229,18 @@ async function runTraining(
       seconds: seconds(),
     })
     throw error
+  }
+}
+
+async function parentDigest(path: string, generation: number): Promise<string> {
+  try {
+    return (await digestFile(path)).digest.slice('sha256:'.length)
+  } catch (error) {
+    throw new AppFailure(
+      'not-found',
+      `Generation ${generation}'s model ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ` +
+        'Put the file back, or register the model where it is now as a new generation.',
+    )
   }
 }
 

@@ -72,7 +72,9 @@ export class MonitorService {
       generation,
       createdAt: new Date().toISOString(),
     }
-    await this.#log.record(projectId, { kind: 'monitor.generationRegistered', data: { generation: record } })
+    await this.#log.record(projectId, [
+      { kind: 'monitor.generationRegistered', data: { generation: record } },
+    ])
     return record
   }
 
@@ -102,7 +104,7 @@ export class MonitorService {
       settings: input.settings,
       frozenAt: new Date().toISOString(),
     }
-    await this.#log.record(projectId, { kind: 'monitor.setsFrozen', data: { sets } })
+    await this.#log.record(projectId, [{ kind: 'monitor.setsFrozen', data: { sets } }])
     return sets
   }
 

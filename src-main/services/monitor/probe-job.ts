@@ -40,7 +40,7 @@ export function createProbeWorker(
     kind: 'monitor-probe',
     run: async (params, context) => {
       const probe = await runProbe(registry, log, engines, params, context)
-      await log.record(params.projectId, { kind: 'monitor.probed', data: { probe } })
+      await log.record(params.projectId, [{ kind: 'monitor.probed', data: { probe } }])
       return { samples: probe.samples.length, perplexity: probe.heldOut?.perplexity ?? null }
     },
   }

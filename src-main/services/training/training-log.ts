@@ -2,36 +2,17 @@
 // events, then kept current by appending through here (only the training job writes run events, in main).
 import { TrainingFold, trainingEventKinds } from '@shared/training/training-fold'
 import type { ProjectRegistry, TypedInput } from '../projects/project-registry'
+import { ProjectFolds } from '../projects/project-folds'
 
-type TrainingInput = TypedInput<'training.runStarted' | 'training.runProgress' | 'training.runFinished'>
+type TrainingKind = 'training.runStarted' | 'training.runProgress' | 'training.runFinished'
+type TrainingInput = TypedInput<TrainingKind>
 
-export class TrainingLog {
-  readonly #folds = new Map<string, Promise<TrainingFold>>()
+export class TrainingLog extends ProjectFolds<TrainingFold, TrainingKind> {
   /** The log position each fold has read up to (for refreshSnapshots). */
   readonly #caughtUp = new Map<string, number>()
-  readonly #registry: ProjectRegistry
 
   constructor(registry: ProjectRegistry) {
-    this.#registry = registry
-  }
-
-  fold(projectId: string): Promise<TrainingFold> {
-    let fold = this.#folds.get(projectId)
-    if (fold === undefined) {
-      fold = this.#replay(projectId)
-      this.#folds.set(projectId, fold)
-      // A failed read is not remembered: the next call tries again.
-      fold.catch(() => this.#folds.delete(projectId))
-    }
-    return fold
-  }
-
-  /** Appends (flushed before this resolves) and folds the written events. */
-  async record(projectId: string, inputs: TrainingInput[]): Promise<TrainingFold> {
-    const fold = await this.fold(projectId)
-    const events = await this.#registry.append(projectId, inputs, { urgent: true })
-    for (const event of events) fold.apply(event)
-    return fold
+    super(registry, (projectId) => this.#replay(projectId))
   }
 
   /**
@@ -42,8 +23,8 @@ export class TrainingLog {
   async recordDuringLoad(projectId: string, decide: (fold: TrainingFold) => TrainingInput[]): Promise<void> {
     const inputs = decide(await this.#replay(projectId))
     if (inputs.length === 0) return
-    const events = await this.#registry.append(projectId, inputs, { urgent: true })
-    void this.#folds.get(projectId)?.then(
+    const events = await this.registry.append(projectId, inputs, { urgent: true })
+    void this.cached(projectId)?.then(
       (fold) => events.forEach((event) => fold.apply(event)),
       () => undefined,
     )
@@ -57,7 +38,7 @@ export class TrainingLog {
     const fold = await this.fold(projectId)
     let after = this.#caughtUp.get(projectId) ?? 0
     for (;;) {
-      const events = await this.#registry.read(projectId, after, 1000, 1 << 22)
+      const events = await this.registry.read(projectId, after, 1000, 1 << 22)
       for (const event of events) if (trainingEventKinds.has(event.kind)) fold.apply(event)
       if (events.length === 0) break
       after = events.at(-1)!.seq
@@ -69,8 +50,8 @@ export class TrainingLog {
   async #replay(projectId: string): Promise<TrainingFold> {
     const fold = new TrainingFold()
     // Everything up to the head at the start is in the replay; what is appended meanwhile is read on refresh.
-    const { lastSeq } = await this.#registry.head(projectId)
-    for await (const event of this.#registry.replayKinds(projectId, trainingEventKinds)) fold.apply(event)
+    const { lastSeq } = await this.registry.head(projectId)
+    for await (const event of this.registry.replayKinds(projectId, trainingEventKinds)) fold.apply(event)
     this.#caughtUp.set(projectId, Math.max(this.#caughtUp.get(projectId) ?? 0, lastSeq))
     return fold
   }

@@ -7,9 +7,9 @@ import { readArgillaRecord, type ArgillaResponse } from './argilla-shapes'
 import {
   candidateNamed,
   describeValue,
-  isCandidateText,
   isoTime,
   isRecord,
+  otherFields,
   pickText,
   usualTextFields,
   verdictOf,
@@ -28,14 +28,7 @@ export function mapArgillaRecord(row: Record<string, unknown>, textField: string
   if (typeof record === 'string') return { ok: false, reason: record }
   const picked = pickText(record.fields, textField, usualTextFields, 'the record\'s "fields"')
   if (!picked.ok) return picked
-  const candidates: ToolCandidate[] = []
-  const meta: Record<string, unknown> = Object.create(null) as Record<string, unknown>
-  for (const key of Object.keys(record.fields)) {
-    const value = record.fields[key]
-    if (key === picked.field) continue
-    if (isCandidateText(value)) candidates.push({ key, text: value, model: null })
-    else meta[key] = value
-  }
+  const { candidates, meta } = otherFields(record.fields, picked.field)
   meta.metadata = record.metadata
   if (Object.keys(record.suggestions).length > 0) meta.suggestions = record.suggestions
 

@@ -7,10 +7,10 @@ import {
   candidateNamed,
   describeValue,
   idString,
-  isCandidateText,
   isoTime,
   isRecord,
   nonEmptyString,
+  otherFields,
   pickText,
   usualTextFields,
   verdictOf,
@@ -27,16 +27,7 @@ export function mapLabelStudioTask(task: Record<string, unknown>, textField: str
   const data = task.data
   const picked = pickText(data, textField, usualTextFields, 'the task\'s "data"')
   if (!picked.ok) return picked
-  const candidates: ToolCandidate[] = []
-  const meta: Record<string, unknown> = Object.create(null) as Record<string, unknown>
-  for (const key of Object.keys(data)) {
-    if (key === picked.field) continue
-    const value = data[key]
-    const items = listItems(value)
-    if (isCandidateText(value)) candidates.push({ key, text: value, model: null })
-    else if (items !== null) candidates.push(...items)
-    else meta[key] = value
-  }
+  const { candidates, meta } = otherFields(data, picked.field, listItems)
   candidates.push(...predictedTexts(task.predictions))
   if (task.project !== undefined) meta.project = task.project
   if (task.meta !== undefined) meta.meta = task.meta

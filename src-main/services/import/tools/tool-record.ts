@@ -122,3 +122,25 @@ export function describeValue(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value)
   return text.length > 500 ? `${text.slice(0, 500)}…` : text
 }
+
+/**
+ * A record's fields besides its text: each candidate text (and, through `listed`, each list of them) as a
+ * candidate named by its field, the rest kept as metadata. Both Label Studio's `data` and Argilla's `fields`.
+ */
+export function otherFields(
+  container: Record<string, unknown>,
+  textField: string,
+  listed: (value: unknown) => ToolCandidate[] | null = () => null,
+): { candidates: ToolCandidate[]; meta: Record<string, unknown> } {
+  const candidates: ToolCandidate[] = []
+  const meta: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+  for (const key of Object.keys(container)) {
+    if (key === textField) continue
+    const value = container[key]
+    const items = listed(value)
+    if (isCandidateText(value)) candidates.push({ key, text: value, model: null })
+    else if (items !== null) candidates.push(...items)
+    else meta[key] = value
+  }
+  return { candidates, meta }
+}

@@ -7,10 +7,14 @@ import type { GenerationAssessment } from '../metrics/alarms/assess'
 import { assessGenerations } from '../metrics/alarms/assess'
 import type { GenerationMetrics } from '../metrics/alarms/generation-metrics'
 import type { FamilyState } from '../metrics/alarms/signal'
+import type { DataMix } from '../metrics/mix/data-mix'
 import { commonTokenBudget } from '../metrics/generation-report'
 import type { Band } from '../metrics/likelihood/bootstrap-perplexity'
 import { bootstrapPerplexity } from '../metrics/likelihood/bootstrap-perplexity'
 import { textMetricReport } from '../metrics/text/report'
+import type { GenerationDataMix } from './lineage-mix'
+import { lineageMix } from './lineage-mix'
+import type { SnapshotTraining } from './snapshot-training'
 
 export interface ReportGeneration {
   id: string
@@ -30,6 +34,10 @@ export interface ReportGeneration {
   assessment: GenerationAssessment | null
   /** The probe's continuations, prompt by prompt, for reading generations side by side. */
   samples: ProbeResult['samples']
+  /** Its training set's data mix and the data-mix family, graded without a probe; null with `dataMixMissing`. */
+  dataMix: GenerationDataMix | null
+  /** Why there is no data mix (no training snapshot recorded, or not in the log); null when there is one. */
+  dataMixMissing: string | null
 }
 
 export interface CollapseReport {
@@ -42,6 +50,10 @@ export interface CollapseReport {
   generations: ReportGeneration[]
   /** The latest assessed generation's verdict. */
   verdict: FamilyState
+  /** Generation 0 has no training snapshot, so the data mix is graded against human-only data. */
+  isMixBaselineHumanOnly: boolean
+  /** The mix every training set is graded against: generation 0's, or the human-only mix. */
+  mixBaseline: DataMix
   /** The next step when the report is not complete yet, in words; null when every generation is probed. */
   nextStep: string | null
 }
@@ -52,6 +64,8 @@ export interface ReportInputs {
   probes: ReadonlyMap<string, ProbeResult>
   referenceTexts: readonly string[]
   probePrompts: readonly { sampleId: string; text: string }[]
+  /** The train split of each training snapshot the generations name, by snapshot id. */
+  trainings?: ReadonlyMap<string, SnapshotTraining>
   builtAt: string
 }
 
@@ -93,6 +107,15 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
           compared.map((g) => ({ file: g.id, texts: texts(g) })),
           seed,
         ).tokens
+  const mixes = lineageMix(lineage, inputs.trainings ?? new Map())
+  const mixOf = (g: ModelGenerationRecord): GenerationDataMix | null => {
+    const entry = mixes.byGeneration.get(g.id)
+    return entry === undefined || 'missing' in entry ? null : entry
+  }
+  const missingOf = (g: ModelGenerationRecord): string | null => {
+    const entry = mixes.byGeneration.get(g.id)
+    return entry !== undefined && 'missing' in entry ? entry.missing : null
+  }
   const metricsOf = new Map<string, GenerationMetrics>()
   for (const g of probed) {
     const probe = probes.get(g.id)!
@@ -103,7 +126,8 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
         perplexity: probe.heldOut.perplexity,
         forgottenShare: probe.heldOut.forgottenShare,
       },
-      mix: null,
+      // Generation 0 is graded against itself, so its mix is the baseline the others are graded against.
+      mix: g === baseline ? mixes.baseline : (mixOf(g)?.mix ?? null),
     })
   }
   const assessments = assessGenerations(compared.map((g) => metricsOf.get(g.id)!))
@@ -125,6 +149,8 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
       // The generation number inside an assessment is its place in `compared`; the record's is what counts.
       assessment: assessment && { ...assessment, generation: g.generation },
       samples: probe?.samples ?? [],
+      dataMix: mixOf(g),
+      dataMixMissing: missingOf(g),
     }
   })
   const assessed = generations.filter((g) => g.assessment !== null)
@@ -140,6 +166,8 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
     tokenBudget: budget,
     generations,
     verdict: assessed.at(-1)?.assessment?.verdict ?? 'healthy',
+    isMixBaselineHumanOnly: mixes.isBaselineHumanOnly,
+    mixBaseline: mixes.baseline,
     nextStep: nextStepFor(inputs, baseline),
   }
 }

@@ -5,6 +5,7 @@ import type { Family } from '../metrics/alarms/generation-metrics'
 import { families } from '../metrics/alarms/generation-metrics'
 import type { CollapseReport } from './collapse-report'
 import { chartGeometry, defaultBox, formatFigure } from './chart-geometry'
+import { mixFigures } from './mix-figures'
 import { reportSeries, type MetricSeries } from './report-series'
 
 export const familyNames: Record<Family, string> = {
@@ -58,6 +59,21 @@ export function collapseReportHtml(report: CollapseReport, projectName: string):
       )
     return `<section><h3>Generation ${g.generation}: ${escapeHtml(g.label)} — ${g.assessment!.verdict.toUpperCase()}</h3><ul>${items.join('')}</ul></section>`
   })
+  const mixes = report.generations.flatMap((g) => {
+    const mix = g.dataMix
+    if (g.generation === 0 || mix === null) return []
+    const state =
+      mix.assessment === null
+        ? ''
+        : ` — <span class="${mix.assessment.state}">${mix.assessment.state.toUpperCase()}</span>`
+    const sentence = mix.assessment === null ? '' : `<p>${escapeHtml(mix.assessment.sentence)}</p>`
+    const figures = mixFigures(mix.mix)
+      .map((f) => `<dt>${escapeHtml(f.label)}</dt><dd>${escapeHtml(f.value)}</dd>`)
+      .join('')
+    return [
+      `<section><h3>Generation ${g.generation}: ${escapeHtml(g.label)}, dataset “${escapeHtml(mix.snapshotName)}”${state}</h3>${sentence}<dl>${figures}</dl></section>`,
+    ]
+  })
   const charts = reportSeries(report).map(
     (s) =>
       `<figure><figcaption>${escapeHtml(s.label)} (${s.direction === 'rise' ? 'rises' : 'falls'} under collapse)</figcaption>${chartSvg(s)}</figure>`,
@@ -72,6 +88,7 @@ export function collapseReportHtml(report: CollapseReport, projectName: string):
 <style>
 body{font:14px/1.5 system-ui,sans-serif;margin:2rem;color:#1d1d1f}
 .healthy{color:#1a7f37}.watch{color:#9a6700}.alarm{color:#cf222e}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 1rem}dt{color:#57606a}dd{margin:0}
 figure{display:inline-block;margin:0 1rem 1rem 0}figcaption{font-weight:600}
 .tick{font-size:10px;fill:#57606a}.line{fill:none;stroke:#0969da;stroke-width:2}.dot{fill:#0969da}
 .band{fill:#0969da;opacity:.15}.baseline{stroke:#57606a;stroke-dasharray:4 3}
@@ -81,6 +98,9 @@ figure{display:inline-block;margin:0 1rem 1rem 0}figcaption{font-weight:600}
 ${report.nextStep === null ? '' : `<p><em>${escapeHtml(report.nextStep)}</em></p>`}
 <h2>Families by generation</h2>
 ${rows.join('\n')}
+<h2>Training data mix</h2>
+<p>${report.isMixBaselineHumanOnly ? 'Generation 0 has no training dataset here: each mix is compared with human-only data.' : 'Each mix is compared with generation 0’s.'}</p>
+${mixes.length === 0 ? '<p>No generation names a training dataset of this project.</p>' : mixes.join('\n')}
 <h2>Metrics by generation</h2>
 <p>Dashed line: generation 0. Shaded: 90 % bootstrap band over the reference texts (held-out perplexity only).</p>
 ${charts.join('\n')}

@@ -2,6 +2,7 @@
 // value as the baseline, and a band where the data has one (held-out perplexity: bootstrap over the
 // reference texts). The app's charts and the exported HTML are drawn from this one list.
 import type { Family, GenerationMetrics } from '../metrics/alarms/generation-metrics'
+import type { DataMix } from '../metrics/mix/data-mix'
 import type { CollapseReport, ReportGeneration } from './collapse-report'
 
 export interface SeriesPoint {
@@ -132,6 +133,57 @@ const metrics: { key: string; label: string; family: Family; direction: 'drop' |
   },
 ]
 
+const mixMetrics: {
+  key: string
+  label: string
+  direction: 'drop' | 'rise'
+  pick: (m: DataMix) => number | null
+}[] = [
+  {
+    key: 'realDataRetained.retainedShare',
+    label: 'Human originals kept in training',
+    direction: 'drop',
+    pick: (m) => m.realDataRetained.retainedShare,
+  },
+  {
+    key: 'realFraction',
+    label: 'Real fraction of training tokens',
+    direction: 'drop',
+    pick: (m) => m.realFraction.realFraction,
+  },
+  {
+    key: 'depth.massAtDepth2Plus',
+    label: 'Training mass at synthetic depth ≥ 2',
+    direction: 'rise',
+    pick: (m) => m.depth.massAtDepth2Plus,
+  },
+  {
+    key: 'freshHumanShare',
+    label: 'Fresh human share of training',
+    direction: 'drop',
+    pick: (m) => m.freshHumanShare,
+  },
+]
+
+/**
+ * The data-mix metrics over the generations with a training snapshot (probed or not); generation 0's value is
+ * the baseline mix. No band: a training set's mix is counted exactly, not estimated from a sample.
+ */
+function mixSeries(report: CollapseReport): MetricSeries[] {
+  const series: MetricSeries[] = []
+  for (const { key, label, direction, pick } of mixMetrics) {
+    const points = report.generations.flatMap((g) => {
+      const value = g.dataMix === null ? null : pick(g.dataMix.mix)
+      return value === null || !Number.isFinite(value)
+        ? []
+        : [{ generation: g.generation, label: g.label, value, low: null, high: null }]
+    })
+    if (points.length === 0) continue
+    series.push({ key, label, family: 'dataMix', direction, base: pick(report.mixBaseline), points })
+  }
+  return series
+}
+
 /** Only metrics with at least one finite value; points in lineage order. */
 export function reportSeries(report: CollapseReport): MetricSeries[] {
   const measured = report.generations.filter((g) => g.metrics !== null && g.assessment !== null)
@@ -155,5 +207,5 @@ export function reportSeries(report: CollapseReport): MetricSeries[] {
     const base = baseline ? pick(baseline.metrics!, baseline) : null
     series.push({ key, label, family, direction, base: base ?? null, points })
   }
-  return series
+  return [...series, ...mixSeries(report)]
 }

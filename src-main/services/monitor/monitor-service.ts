@@ -13,6 +13,7 @@ import { isLoopbackHost } from '../generation/loopback-host'
 import type { MonitorLog } from './monitor-log'
 import type { MonitorFold } from '@shared/monitor/monitor-fold'
 import { writeReportFiles, type WrittenReport } from './report-files'
+import { SnapshotTrainings } from './snapshot-trainings'
 
 export type GenerationInput = Pick<
   ModelGenerationRecord,
@@ -31,11 +32,13 @@ export class MonitorService {
   readonly #log: MonitorLog
   readonly #jobs: JobRunner
   readonly #reports = new Map<string, { version: number; report: Promise<CollapseReport> }>()
+  readonly #trainings: SnapshotTrainings
 
   constructor(registry: ProjectRegistry, log: MonitorLog, jobs: JobRunner) {
     this.#registry = registry
     this.#log = log
     this.#jobs = jobs
+    this.#trainings = new SnapshotTrainings(registry)
   }
 
   async register(projectId: string, input: GenerationInput): Promise<ModelGenerationRecord> {
@@ -159,7 +162,10 @@ export class MonitorService {
     const texts = new Map(
       ids.size === 0 ? [] : (await this.#registry.samples(projectId, ids)).map((s) => [s.id, s.text]),
     )
+    const snapshotIds = new Set(fold.ordered().flatMap((g) => g.trainingSnapshotId ?? []))
+    const trainings = await this.#trainings.of(projectId, snapshotIds, fold.protectedSets())
     return buildCollapseReport({
+      trainings,
       generations: fold.ordered(),
       sets: fold.sets,
       probes: fold.probes,

@@ -1,5 +1,6 @@
 // The data-mix family, from the provenance of the training set behind a generation: the strongest single
 // predictor of collapse is whether the human originals are still in it (COLLAPSE.md).
+import type { DataMix } from '../mix/data-mix'
 import type { FamilyAssessment, GenerationMetrics } from './generation-metrics'
 import { measured } from './generation-metrics'
 import { describeSignal, gradeSignal } from './signal'
@@ -8,6 +9,14 @@ import { DEPTH_2_PLUS_MASS, REAL_DATA_RETAINED, REAL_FRACTION } from './threshol
 export function assessDataMix(base: GenerationMetrics, current: GenerationMetrics): FamilyAssessment | null {
   const [b, c] = [base.mix, current.mix]
   if (b === null || b === undefined || c === null || c === undefined) return null
+  return assessMix(b, c)
+}
+
+/**
+ * The family from the two training mixes alone: it needs no probe, so the monitor grades a generation's
+ * training set as soon as the generation is registered with it.
+ */
+export function assessMix(b: DataMix, c: DataMix): FamilyAssessment | null {
   const retained = c.realDataRetained
   const signals = measured([
     gradeSignal(

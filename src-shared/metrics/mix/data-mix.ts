@@ -33,3 +33,17 @@ export function summarizeDataMix(
     temperature: temperatureMix(items),
   }
 }
+
+/**
+ * The mix of a model trained on human data only: every original kept, real fraction 1, nothing synthetic.
+ * It stands in for generation 0 when Winnow did not export its training set (a base model), which is what the
+ * literature's generation 0 is — so the first fine-tune's data mix is graded against human data.
+ */
+export const humanOnlyMix: DataMix = {
+  items: 0,
+  realDataRetained: { originals: 0, retained: 0, retainedShare: 1, isAllRetained: true },
+  realFraction: { realCount: 0, realTokens: 0, totalTokens: 0, realFraction: 1 },
+  depth: { bins: [], massAtDepth2Plus: 0 },
+  freshHumanShare: null,
+  temperature: { syntheticItems: 0, bins: [], belowOneShare: null, aboveOneShare: null },
+}

@@ -2,6 +2,7 @@
 // more read, never a queue of them; a failed action keeps its message, which says what to do.
 import { describe, expect, it } from 'vitest'
 import type { Api, Reply } from '@shared/ipc/contract'
+import { humanOnlyMix } from '@shared/metrics/mix/data-mix'
 import { MonitorState } from '../../../src-renderer/state/monitor.svelte'
 
 const report = (verdict: 'healthy' | 'alarm'): Reply<'monitor.report'> => ({
@@ -11,6 +12,8 @@ const report = (verdict: 'healthy' | 'alarm'): Reply<'monitor.report'> => ({
   tokenBudget: null,
   generations: [],
   verdict,
+  isMixBaselineHumanOnly: true,
+  mixBaseline: humanOnlyMix,
   nextStep: null,
 })
 

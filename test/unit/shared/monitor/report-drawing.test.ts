@@ -1,6 +1,7 @@
 // The report's drawing: chart layout (flat series, bands, the baseline inside the plot) and the standalone
 // HTML, which must escape every text that came from the project and carry no script.
 import { describe, expect, it } from 'vitest'
+import { humanOnlyMix } from '@shared/metrics/mix/data-mix'
 import { chartGeometry, defaultBox } from '@shared/monitor/chart-geometry'
 import type { CollapseReport } from '@shared/monitor/collapse-report'
 import { collapseReportHtml } from '@shared/monitor/report-html'
@@ -54,6 +55,8 @@ describe('collapseReportHtml', () => {
       tokenBudget: null,
       generations: [],
       verdict: 'healthy',
+      isMixBaselineHumanOnly: true,
+      mixBaseline: humanOnlyMix,
       nextStep: 'Register <generation 0>',
     }
     const html = collapseReportHtml(report, '<img src=x onerror=alert(1)>')

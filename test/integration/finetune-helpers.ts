@@ -1,6 +1,7 @@
-// What the fine-tuning tests share: the tiny model and its human reference paragraph, the prompts whose
-// continuations generation 0 is fine-tuned on, the hyperparameters, the build of llama-finetune (logged as
-// it goes), and how a continuation becomes a reviewed export record.
+// What the fine-tuning tests share: the tiny model and its human reference paragraph, the hyperparameters, the
+// build of llama-finetune (logged as it goes), and, for the monitor's tests, a quick generation 1 trained on
+// generation 0's own stories made into reviewed export records here. The round trip curates a real project
+// instead (finetune-project.ts).
 import { join, resolve } from 'node:path'
 import type { ExportRecord } from '@shared/export/export-record'
 import { defaultFormatOptions } from '@shared/export/format-options'

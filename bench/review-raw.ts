@@ -83,7 +83,7 @@ export async function rawStrictTxTimes(page: Page, projectId: string, count: num
       const db = await new Promise<IDBDatabase>((done, fail) => {
         const request = indexedDB.open(name, 1)
         request.onupgradeneeded = () => {
-          const decisions = request.result.createObjectStore('decisions', { keyPath: 'id' })
+          const decisions = request.result.createObjectStore('decisions', { keyPath: ['projectId', 'id'] })
           decisions.createIndex('a', ['projectId', 'sampleId'])
           decisions.createIndex('b', ['projectId', 'at'])
           const reviews = request.result.createObjectStore('reviews', { keyPath: ['projectId', 'sampleId'] })

@@ -84,17 +84,31 @@ export interface SentinelRow {
 export const minKey = Dexie.minKey
 export const maxKey = Dexie.maxKey
 
+/**
+ * Every row of one project in a per-project table, by its primary key [projectId+id]: a key range, so
+ * counting or deleting it needs no index (deleting a range is one request, not a visit to every row).
+ */
+export function projectRows<Row>(
+  table: Table<Row, ProjectKey>,
+  projectId: string,
+): Collection<Row, ProjectKey> {
+  return table.where(':id').between([projectId, minKey], [projectId, maxKey], true, true)
+}
+
+/** The primary key of every per-project table (schema v9): two projects may hold rows with the same id. */
+export type ProjectKey = [projectId: string, id: string]
+
 export class WinnowDb extends Dexie {
   // Table, not EntityTable: ids come from the log (never auto-incremented), so a row without one is a bug.
   declare projects: Table<ProjectRow, string>
-  declare samples: Table<SampleRow, string>
-  declare importBatches: Table<ImportBatchRow, string>
-  declare jobs: Table<JobRow, string>
+  declare samples: Table<SampleRow, ProjectKey>
+  declare importBatches: Table<ImportBatchRow, ProjectKey>
+  declare jobs: Table<JobRow, ProjectKey>
   declare sentinel: Table<SentinelRow, string>
-  declare candidates: Table<CandidateRow, string>
-  declare decisions: Table<DecisionRow, string>
+  declare candidates: Table<CandidateRow, ProjectKey>
+  declare decisions: Table<DecisionRow, ProjectKey>
   declare reviews: Table<ReviewRow, [string, string]>
-  declare datasets: Table<DatasetRow, string>
+  declare datasets: Table<DatasetRow, ProjectKey>
   declare reviewTallies: Table<ReviewTallyRow, [string, string]>
 
   constructor(name: string, factory: StoreFactory, withSchema: boolean) {

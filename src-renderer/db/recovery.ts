@@ -18,12 +18,26 @@ export interface StoreFacts {
   /** Sample rows the store actually holds for the project (not what the sentinel claims). */
   actualSampleCount: number
   head: LogHead
+  /**
+   * True when this store cannot have held the project before: the project was just restored from a backup
+   * here, or the store is one that already existed before this start (Chromium's wipes discard the whole
+   * store, so a store that survived has simply never been asked for this project). False by default: a
+   * project missing from a store created at this start is taken for a loss and named as one.
+   */
+  isFirstOpenHere?: boolean
 }
 
-export function assessStore({ sentinel, actualSampleCount, head }: StoreFacts): StoreAssessment {
+export function assessStore({
+  sentinel,
+  actualSampleCount,
+  head,
+  isFirstOpenHere = false,
+}: StoreFacts): StoreAssessment {
   if (sentinel === null) {
     // Rows without a sentinel are as untrustworthy as no rows at all: start again from the log.
-    if (head.sampleCount > 0 || actualSampleCount > 0) return { action: 'rebuild', reason: 'store-empty' }
+    if (actualSampleCount > 0) return { action: 'rebuild', reason: 'store-empty' }
+    if (head.sampleCount > 0 && !isFirstOpenHere) return { action: 'rebuild', reason: 'store-empty' }
+    // A new project, or one this store sees for the first time (a restored backup): read its log, silently.
     return { action: 'catch-up', reason: 'fresh-project' }
   }
   if (sentinel.logId !== head.logId) return { action: 'rebuild', reason: 'different-log' }

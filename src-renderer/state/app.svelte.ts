@@ -95,7 +95,10 @@ export class AppState {
     try {
       const store = await openDatabase()
       this.#store = store
-      this.#sync = new ProjectionSync(store.db, { isReadOnly: store.isReadOnly })
+      this.#sync = new ProjectionSync(store.db, {
+        isReadOnly: store.isReadOnly,
+        storeExistedBefore: !store.storeCreatedFresh && store.dataLoss === null,
+      })
     } catch (error) {
       this.#storeError = error instanceof Error ? error.message : String(error)
     }
@@ -120,13 +123,15 @@ export class AppState {
     this.#isShortcutsOpen = isOpen
   }
 
-  async openProject(projectId: string): Promise<void> {
+  /** `isNew`: the project was just restored from a backup, so the store holding nothing of it is expected. */
+  async openProject(projectId: string, options: { isNew?: boolean } = {}): Promise<void> {
     const store = this.#store
     const sync = this.#sync
     if (store === null || sync === null) {
       this.notifications.error(this.#storeError ?? 'Winnow is still opening its local database. Try again.')
       return
     }
+    if (options.isNew === true) sync.expectFirstOpen(projectId)
     if (this.projects.current?.id !== projectId) this.closeProject()
     try {
       await this.projects.open(projectId)

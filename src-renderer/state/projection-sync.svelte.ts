@@ -37,6 +37,11 @@ export interface ProjectionSyncDeps {
   applyEvents?: typeof defaultApplyEvents
   /** A store written by a newer Winnow is shown as it is and never written. */
   isReadOnly?: boolean
+  /**
+   * The store existed before this start (it was not created by this open, and Chromium reported no data
+   * loss): a project it holds nothing of has never been opened here, rather than lost. Default false.
+   */
+  storeExistedBefore?: boolean
   pageBytes?: number
 }
 
@@ -69,6 +74,10 @@ export class ProjectionSync {
   readonly #onReconnect: (listener: () => void) => () => void
   readonly #apply: typeof defaultApplyEvents
   readonly #isReadOnly: boolean
+  readonly #storeExistedBefore: boolean
+  /** Projects made here since start-up (restored from a backup): their absence from the store is expected. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+  readonly #newHere = new Set<string>()
   readonly #pageBytes: number
 
   /** Bumped by open/close so a loop for an earlier project stops at its next step. */
@@ -97,6 +106,7 @@ export class ProjectionSync {
     this.#onReconnect = deps.onReconnect ?? defaultOnReconnect
     this.#apply = deps.applyEvents ?? defaultApplyEvents
     this.#isReadOnly = deps.isReadOnly ?? false
+    this.#storeExistedBefore = deps.storeExistedBefore ?? false
     this.#pageBytes = deps.pageBytes ?? 8 * 1024 * 1024
   }
 
@@ -129,6 +139,11 @@ export class ProjectionSync {
 
   get projectId(): string | null {
     return this.#projectId
+  }
+
+  /** The project was just made here (restored from a backup): its first open reads its log without a notice. */
+  expectFirstOpen(projectId: string): void {
+    this.#newHere.add(projectId)
   }
 
   /** Resolves once the store holds everything the log held when it was asked; failures land in `error`. */
@@ -299,7 +314,8 @@ export class ProjectionSync {
       const head = await this.#api['log.head']({ projectId })
       const sentinel = (await getSentinel(db, projectId)) ?? null
       const actualSampleCount = await countSampleRows(db, projectId)
-      const { action, reason } = assessStore({ sentinel, actualSampleCount, head })
+      const isFirstOpenHere = this.#storeExistedBefore || this.#newHere.has(projectId)
+      const { action, reason } = assessStore({ sentinel, actualSampleCount, head, isFirstOpenHere })
       if (generation !== this.#generation) return 'done'
       if (action === 'none') {
         this.#appliedSeq = head.lastSeq

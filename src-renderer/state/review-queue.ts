@@ -113,7 +113,7 @@ export async function loadQueuePage(
     )
     const matching = chunk.filter((_, index) => isInQueue(reviews[index]))
     const offered = await Promise.all(
-      matching.map((sample) => hasCompleteCandidate(db, sample.id, options.model ?? null)),
+      matching.map((sample) => hasCompleteCandidate(db, projectId, sample.id, options.model ?? null)),
     )
     for (const [index, sample] of matching.entries()) {
       if (offered[index] === true) ids.push(sample.id)
@@ -136,13 +136,13 @@ async function loadDisagreementPage(
   options: QueueOptions,
 ): Promise<QueuePage> {
   const afterOrd = options.afterOrd ?? 0
-  const rows = await Promise.all((options.disagreements ?? []).map((id) => getSample(db, id)))
+  const rows = await Promise.all((options.disagreements ?? []).map((id) => getSample(db, projectId, id)))
   const ahead = rows
-    .filter((row): row is SampleRow => row?.projectId === projectId && row.ord > afterOrd)
+    .filter((row): row is SampleRow => row !== undefined && row.ord > afterOrd)
     .sort((a, b) => a.ord - b.ord)
   const ids: string[] = []
   for (const [index, sample] of ahead.entries()) {
-    if (await hasCompleteCandidate(db, sample.id, options.model ?? null)) ids.push(sample.id)
+    if (await hasCompleteCandidate(db, projectId, sample.id, options.model ?? null)) ids.push(sample.id)
     const isLast = index === ahead.length - 1
     if (ids.length >= options.limit && !isLast) return { ids, nextAfterOrd: sample.ord }
   }

@@ -157,6 +157,8 @@ describe('backups, restore and team work', () => {
     await dialog.waitFor({ state: 'detached', timeout: 60_000 })
     await expect.poll(() => page.getByTestId('current-project').textContent()).toBe('Bob copy')
     expect(await browseCount(page, 3)).toBe(3)
+    // Its first open reads its log without claiming anything was lost (the store never held it).
+    expect(await page.getByTestId('notice').count()).toBe(0)
   })
 
   it('merges bob’s reviews into alice’s project and shows the agreement and the disagreements', async () => {
@@ -166,6 +168,8 @@ describe('backups, restore and team work', () => {
     await page.getByTestId('nav-projects').click()
     await openProject(page, 'Alice')
     expect(await browseCount(page, 3)).toBe(3)
+    // The copy shares every id with the original; the store keeps both, so nothing was rebuilt or "lost".
+    expect(await page.getByTestId('notice').count()).toBe(0)
     await reviewAs(page, 'alice', ['x', 'x', '1'])
 
     await page.getByTestId('nav-team').click()

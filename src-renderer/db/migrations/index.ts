@@ -8,6 +8,8 @@ import { migration as decisions } from './004-decisions'
 import { migration as datasets } from './005-datasets'
 import { migration as reviewTallies } from './006-review-tallies'
 import { migration as confidenceIndex } from './007-confidence-index'
+import { migration as dropIdKeyedTables } from './008-drop-id-keyed-tables'
+import { migration as perProjectKeys } from './009-per-project-keys'
 
 export const migrations: readonly Migration[] = [
   initial,
@@ -17,6 +19,8 @@ export const migrations: readonly Migration[] = [
   datasets,
   reviewTallies,
   confidenceIndex,
+  dropIdKeyedTables,
+  perProjectKeys,
 ]
 
 export const currentSchemaVersion = migrations.reduce((highest, step) => Math.max(highest, step.version), 0)

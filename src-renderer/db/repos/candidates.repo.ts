@@ -1,15 +1,30 @@
 // Candidates: model rewrites of samples as the project log recorded them (complete, partial or failed),
 // read per sample for the detail view and counted per project; written only by the projection.
 import type { CandidateStatus } from '@shared/domain/candidate'
-import { maxKey, minKey, type CandidateRow, type WinnowDb } from '../database'
+import {
+  maxKey,
+  minKey,
+  projectRows,
+  type CandidateRow,
+  type Collection,
+  type ProjectKey,
+  type WinnowDb,
+} from '../database'
+
+/** One sample's candidates, oldest first, by the [projectId+sampleId+createdAt] index. */
+function ofSample(db: WinnowDb, projectId: string, sampleId: string): Collection<CandidateRow, ProjectKey> {
+  return db.candidates
+    .where('[projectId+sampleId+createdAt]')
+    .between([projectId, sampleId, minKey], [projectId, sampleId, maxKey])
+}
 
 /** Newest first. */
-export function listCandidatesForSample(db: WinnowDb, sampleId: string): Promise<CandidateRow[]> {
-  return db.candidates
-    .where('[sampleId+createdAt]')
-    .between([sampleId, minKey], [sampleId, maxKey])
-    .reverse()
-    .toArray()
+export function listCandidatesForSample(
+  db: WinnowDb,
+  projectId: string,
+  sampleId: string,
+): Promise<CandidateRow[]> {
+  return ofSample(db, projectId, sampleId).reverse().toArray()
 }
 
 /**
@@ -18,12 +33,11 @@ export function listCandidatesForSample(db: WinnowDb, sampleId: string): Promise
  */
 export async function hasCompleteCandidate(
   db: WinnowDb,
+  projectId: string,
   sampleId: string,
   model: string | null = null,
 ): Promise<boolean> {
-  const first = await db.candidates
-    .where('[sampleId+createdAt]')
-    .between([sampleId, minKey], [sampleId, maxKey])
+  const first = await ofSample(db, projectId, sampleId)
     .filter((row) => row.status === 'complete' && (model === null || row.provenance.model === model))
     .first()
   return first !== undefined
@@ -50,17 +64,17 @@ export async function hasCandidateWithStatus(
 export function countCandidates(db: WinnowDb, projectId: string, status?: CandidateStatus): Promise<number> {
   if (status !== undefined)
     return db.candidates.where('[projectId+status]').equals([projectId, status]).count()
-  return db.candidates.where('[projectId+jobId]').between([projectId, minKey], [projectId, maxKey]).count()
+  return projectRows(db.candidates, projectId).count()
 }
 
-/** Projection only: rows are keyed by candidate id, so applying the same records twice changes nothing. */
+/** Projection only: rows are keyed by project and candidate id, so applying the same records twice changes nothing. */
 export async function recordCandidates(db: WinnowDb, rows: CandidateRow[]): Promise<void> {
   if (rows.length > 0) await db.candidates.bulkPut(rows)
 }
 
 /** Projection only (rebuild). */
 export async function deleteProjectCandidates(db: WinnowDb, projectId: string): Promise<void> {
-  await db.candidates.where('[projectId+jobId]').between([projectId, minKey], [projectId, maxKey]).delete()
+  await projectRows(db.candidates, projectId).delete()
 }
 
 /**

@@ -1,6 +1,6 @@
 // Frozen exports as the project log recorded them (dataset.exported): the Datasets screen's history.
 import type { DatasetSnapshot } from '@shared/domain/dataset-snapshot'
-import { maxKey, minKey, type DatasetRow, type WinnowDb } from '../database'
+import { maxKey, minKey, projectRows, type DatasetRow, type WinnowDb } from '../database'
 
 /** Newest first. */
 export function listDatasets(db: WinnowDb, projectId: string): Promise<DatasetRow[]> {
@@ -18,5 +18,5 @@ export async function recordDatasets(db: WinnowDb, snapshots: DatasetSnapshot[])
 
 /** Projection only (rebuild). */
 export async function deleteProjectDatasets(db: WinnowDb, projectId: string): Promise<void> {
-  await db.datasets.where('[projectId+createdAt]').between([projectId, minKey], [projectId, maxKey]).delete()
+  await projectRows(db.datasets, projectId).delete()
 }

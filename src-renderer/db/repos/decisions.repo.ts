@@ -1,7 +1,7 @@
 // Review decisions and the review state of each sample, written only by the projection: a page's decisions
 // and the states they change go in the same strict transaction, so the two never disagree.
 import { reduceSampleReview } from '@shared/domain/review-state'
-import { maxKey, minKey, type DecisionRow, type ReviewRow, type WinnowDb } from '../database'
+import { maxKey, minKey, projectRows, type DecisionRow, type ReviewRow, type WinnowDb } from '../database'
 
 /** A sample's decisions in this log's order (the review state reads them in canonical order: review-state.ts). */
 export async function listDecisionsForSample(
@@ -32,7 +32,7 @@ export function countReviews(db: WinnowDb, projectId: string, status: ReviewRow[
 }
 
 export function countDecisions(db: WinnowDb, projectId: string): Promise<number> {
-  return db.decisions.where('[projectId+at]').between([projectId, minKey], [projectId, maxKey]).count()
+  return projectRows(db.decisions, projectId).count()
 }
 
 /** A sample a page of decisions touches. */
@@ -188,10 +188,7 @@ export async function tallyReviews(
 
 /** Projection only (rebuild). */
 export async function deleteProjectDecisions(db: WinnowDb, projectId: string): Promise<void> {
-  await db.decisions.where('[projectId+at]').between([projectId, minKey], [projectId, maxKey]).delete()
-  await db.reviews.where('[projectId+status]').between([projectId, minKey], [projectId, maxKey]).delete()
-  await db.reviewTallies
-    .where('[projectId+status]')
-    .between([projectId, minKey], [projectId, maxKey])
-    .delete()
+  await projectRows(db.decisions, projectId).delete()
+  await projectRows(db.reviews, projectId).delete()
+  await projectRows(db.reviewTallies, projectId).delete()
 }

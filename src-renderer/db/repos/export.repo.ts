@@ -9,7 +9,7 @@ import { listCandidatesForSample } from './candidates.repo'
 import { getReviews } from './decisions.repo'
 import { ReadAhead } from './read-ahead'
 import { getSentinel } from './sentinel.repo'
-import { noSampleFilter, pageSamplesAfter } from './samples.repo'
+import { getSamples, noSampleFilter, pageSamplesAfter } from './samples.repo'
 
 /** Samples a page: 500 made four times the transactions, and the reads of bench:export slower than a raw scan. */
 const PAGE = 2000
@@ -62,8 +62,8 @@ export function readExportInputsOf(
   sampleIds: readonly string[],
 ): Promise<SelectionInput[]> {
   return db.transaction('r', [db.samples, db.reviews, db.candidates], async () => {
-    const rows = await db.samples.bulkGet([...sampleIds])
-    const samples = rows.filter((row): row is SampleRow => row !== undefined && row.projectId === projectId)
+    const rows = await getSamples(db, projectId, sampleIds)
+    const samples = rows.filter((row): row is SampleRow => row !== undefined)
     return inputsOf(db, projectId, samples)
   })
 }
@@ -71,7 +71,10 @@ export function readExportInputsOf(
 async function inputsOf(db: WinnowDb, projectId: string, samples: SampleRow[]): Promise<SelectionInput[]> {
   const ids = samples.map((sample) => sample.id)
   // Both at once (one round trip, not two); only reviewed samples' candidates are used.
-  const [reviews, candidates] = await Promise.all([reviewsOf(db, projectId, ids), candidatesOf(db, ids)])
+  const [reviews, candidates] = await Promise.all([
+    reviewsOf(db, projectId, ids),
+    candidatesOf(db, projectId, ids),
+  ])
   return samples.map((sample, i) => {
     const review = reviews[i] ?? unreviewed
     return {
@@ -118,17 +121,21 @@ async function reviewsOf(
 }
 
 /** Each sample's candidates, newest first (as listCandidatesForSample gives them). */
-async function candidatesOf(db: WinnowDb, ids: readonly string[]): Promise<Map<string, CandidateRow[]>> {
+async function candidatesOf(
+  db: WinnowDb,
+  projectId: string,
+  ids: readonly string[],
+): Promise<Map<string, CandidateRow[]>> {
   const range = keyRange(ids)
   const out = new Map<string, CandidateRow[]>()
   if (range === null) return out
   const rows = await db.candidates
-    .where('[sampleId+createdAt]')
-    .between([range[0], minKey], [range[1], maxKey], true, true)
+    .where('[projectId+sampleId+createdAt]')
+    .between([projectId, range[0], minKey], [projectId, range[1], maxKey], true, true)
     .limit(CANDIDATES_CAP)
     .toArray()
   if (rows.length >= CANDIDATES_CAP) {
-    const lists = await Promise.all(ids.map((id) => listCandidatesForSample(db, id)))
+    const lists = await Promise.all(ids.map((id) => listCandidatesForSample(db, projectId, id)))
     ids.forEach((id, i) => out.set(id, lists[i]!))
     return out
   }

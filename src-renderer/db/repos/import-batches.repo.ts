@@ -1,6 +1,6 @@
 // Import batches: one row per imported file, from its start event to its end event in the project log.
 import type { LogEventPayload } from '@shared/domain/log-events'
-import { maxKey, minKey, type ImportBatchRow, type WinnowDb } from '../database'
+import { maxKey, minKey, projectRows, type ImportBatchRow, type WinnowDb } from '../database'
 
 /** Newest first. */
 export function listBatches(db: WinnowDb, projectId: string): Promise<ImportBatchRow[]> {
@@ -11,8 +11,8 @@ export function listBatches(db: WinnowDb, projectId: string): Promise<ImportBatc
     .toArray()
 }
 
-export function getBatch(db: WinnowDb, id: string): Promise<ImportBatchRow | undefined> {
-  return db.importBatches.get(id)
+export function getBatch(db: WinnowDb, projectId: string, id: string): Promise<ImportBatchRow | undefined> {
+  return db.importBatches.get([projectId, id])
 }
 
 /** Projection only. */
@@ -46,7 +46,7 @@ export async function recordBatchFinished(
   at: string,
 ): Promise<void> {
   // A finish without its start would be a bug in main; keep the outcome visible rather than drop it.
-  const started = (await db.importBatches.get(data.batchId)) ?? {
+  const started = (await db.importBatches.get([projectId, data.batchId])) ?? {
     id: data.batchId,
     projectId,
     fileName: '(unknown file)',
@@ -67,8 +67,5 @@ export async function recordBatchFinished(
 
 /** Projection only (rebuild). */
 export async function deleteProjectBatches(db: WinnowDb, projectId: string): Promise<void> {
-  await db.importBatches
-    .where('[projectId+startedAt]')
-    .between([projectId, minKey], [projectId, maxKey])
-    .delete()
+  await projectRows(db.importBatches, projectId).delete()
 }

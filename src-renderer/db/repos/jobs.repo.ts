@@ -1,6 +1,6 @@
 // Jobs as the project log last recorded them (import now; generation, export, training later).
 import type { JobSnapshot } from '@shared/jobs/job'
-import { maxKey, minKey, type JobRow, type WinnowDb } from '../database'
+import { maxKey, minKey, projectRows, type JobRow, type WinnowDb } from '../database'
 
 /** Newest first. */
 export function listJobs(db: WinnowDb, projectId: string): Promise<JobRow[]> {
@@ -18,7 +18,7 @@ export async function recordJobSnapshots(db: WinnowDb, jobs: JobSnapshot[]): Pro
 
 /** Projection only (rebuild). */
 export async function deleteProjectJobs(db: WinnowDb, projectId: string): Promise<void> {
-  await db.jobs.where('[projectId+createdAt]').between([projectId, minKey], [projectId, maxKey]).delete()
+  await projectRows(db.jobs, projectId).delete()
 }
 
 /** The models the project's generation jobs asked for, sorted: what the review queue can filter by. */

@@ -22,8 +22,8 @@ export function readReviewItemRows(
 ): Promise<ReviewItemRows> {
   return db.transaction('r', [db.samples, db.candidates, db.reviews, db.decisions], async () => {
     const [sample, candidates, review, decisions] = await Promise.all([
-      getSample(db, sampleId),
-      listCandidatesForSample(db, sampleId),
+      getSample(db, projectId, sampleId),
+      listCandidatesForSample(db, projectId, sampleId),
       getReview(db, projectId, sampleId),
       listDecisionsForSample(db, projectId, sampleId),
     ])

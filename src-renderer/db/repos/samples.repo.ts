@@ -2,7 +2,15 @@
 // Every read walks one compound index ending in ord, so pages come in import order without sorting and a
 // 200k-row project costs a key range, not a table scan.
 import type { Origin } from '@shared/domain/sample'
-import { maxKey, minKey, type Collection, type SampleRow, type WinnowDb } from '../database'
+import {
+  maxKey,
+  minKey,
+  projectRows,
+  type Collection,
+  type ProjectKey,
+  type SampleRow,
+  type WinnowDb,
+} from '../database'
 
 export interface SampleFilter {
   origin: Origin | null
@@ -23,7 +31,7 @@ function inOrder(
   projectId: string,
   filter: SampleFilter,
   afterOrd: number | null,
-): Collection<SampleRow, string> {
+): Collection<SampleRow, ProjectKey> {
   const fromOrd = afterOrd ?? minKey
   const includeFrom = afterOrd === null
   if (filter.batchId !== null) {
@@ -107,8 +115,17 @@ export function pageSamplesAfter(
   return inOrder(db, projectId, filter, afterOrd).limit(Math.max(0, limit)).toArray()
 }
 
-export function getSample(db: WinnowDb, id: string): Promise<SampleRow | undefined> {
-  return db.samples.get(id)
+export function getSample(db: WinnowDb, projectId: string, id: string): Promise<SampleRow | undefined> {
+  return db.samples.get([projectId, id])
+}
+
+/** The rows of the given samples, in the same order; undefined where the store has none. */
+export function getSamples(
+  db: WinnowDb,
+  projectId: string,
+  ids: readonly string[],
+): Promise<(SampleRow | undefined)[]> {
+  return db.samples.bulkGet(ids.map((id): ProjectKey => [projectId, id]))
 }
 
 /**
@@ -140,12 +157,12 @@ export async function searchSamples(
   }
 }
 
-/** Projection only: rows are keyed by sample id, so applying the same records twice changes nothing. */
+/** Projection only: rows are keyed by project and sample id, so applying the same records twice changes nothing. */
 export async function recordSamples(db: WinnowDb, rows: SampleRow[]): Promise<void> {
   if (rows.length > 0) await db.samples.bulkPut(rows)
 }
 
 /** Projection only (rebuild). */
 export async function deleteProjectSamples(db: WinnowDb, projectId: string): Promise<void> {
-  await db.samples.where('[projectId+ord]').between([projectId, minKey], [projectId, maxKey]).delete()
+  await projectRows(db.samples, projectId).delete()
 }

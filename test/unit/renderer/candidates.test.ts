@@ -55,7 +55,7 @@ function generatedLog(): GeneratedLog {
 async function candidateProblems(store: WinnowDb, { log, candidates }: GeneratedLog): Promise<string[]> {
   const problems: string[] = []
   for (const candidate of candidates) {
-    const row = await store.candidates.get(candidate.id)
+    const row = await store.candidates.get([log.projectId, candidate.id])
     if (row === undefined) problems.push(`${candidate.status} candidate ${candidate.id} missing`)
     else if (JSON.stringify(row) !== JSON.stringify({ ...candidate, projectId: log.projectId }))
       problems.push(`${candidate.status} candidate ${candidate.id} changed (now ${row.status})`)
@@ -126,7 +126,10 @@ describe('projecting candidates.recorded', () => {
     const { log } = generated
     await applyEvents(db, log.projectId, log.events, log.head())
     const partial = generated.candidates[1]!
-    expect(await db.candidates.get(partial.id)).toEqual({ ...partial, projectId: log.projectId })
+    expect(await db.candidates.get([log.projectId, partial.id])).toEqual({
+      ...partial,
+      projectId: log.projectId,
+    })
     expect(await countCandidates(db, log.projectId, 'partial')).toBe(1)
   })
 })
@@ -142,10 +145,12 @@ describe('candidates repo', () => {
       CandidateRecord,
       CandidateRecord,
     ]
-    const listed = await listCandidatesForSample(db, sampleIds[0]!)
+    const listed = await listCandidatesForSample(db, log.projectId, sampleIds[0]!)
     expect(listed.map((row) => row.id)).toEqual([failed.id, partial.id, complete.id])
-    expect((await listCandidatesForSample(db, sampleIds[1]!)).map((row) => row.id)).toEqual([other.id])
-    expect(await listCandidatesForSample(db, 'no-such-sample')).toEqual([])
+    expect((await listCandidatesForSample(db, log.projectId, sampleIds[1]!)).map((row) => row.id)).toEqual([
+      other.id,
+    ])
+    expect(await listCandidatesForSample(db, log.projectId, 'no-such-sample')).toEqual([])
   })
 
   it("counts a project's candidates, by status, and nothing of another project", async () => {
@@ -166,7 +171,7 @@ describe('candidates repo', () => {
     for (const { log } of [cleared, kept]) await applyEvents(db, log.projectId, log.events, log.head())
     await clearProject(db, cleared.log.projectId)
     expect(await countCandidates(db, cleared.log.projectId)).toBe(0)
-    expect(await listCandidatesForSample(db, cleared.sampleIds[0]!)).toEqual([])
+    expect(await listCandidatesForSample(db, cleared.log.projectId, cleared.sampleIds[0]!)).toEqual([])
     expect(await candidateProblems(db, kept)).toEqual([])
   })
 })

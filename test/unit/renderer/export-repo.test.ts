@@ -73,7 +73,7 @@ async function oneByOne(projectId: string): Promise<SelectionInput[]> {
   const out: SelectionInput[] = []
   for (const sample of samples) {
     const [review] = await getReviews(db, projectId, [sample.id])
-    const candidates = review ? await listCandidatesForSample(db, sample.id) : []
+    const candidates = review ? await listCandidatesForSample(db, projectId, sample.id) : []
     const state = review ?? reduceSampleReview([])
     out.push({
       record: buildExportRecord(sample, candidates, state),

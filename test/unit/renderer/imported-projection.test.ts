@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type WinnowDb } from '../../../src-renderer/db/database'
 import { applyEvents } from '../../../src-renderer/db/projection'
 import { getReview } from '../../../src-renderer/db/repos/decisions.repo'
+import { listCandidatesForSample } from '../../../src-renderer/db/repos/candidates.repo'
 import { mapProdigyTask } from '../../../src-main/services/import/tools/prodigy'
 import { materialise } from '../../../src-main/services/import/tools/materialise'
 import { sealDecision } from '@shared/domain/decision-chain'
@@ -58,7 +59,7 @@ describe('projecting an imported Prodigy task', () => {
 
     await applyEvents(db, log.projectId, log.events, log.head())
 
-    const stored = await db.candidates.where('sampleId').equals(sample.id).toArray()
+    const stored = await listCandidatesForSample(db, log.projectId, sample.id)
     expect(stored.map((c) => [c.text, c.provenance.engine, c.provenance.imported?.fileName])).toEqual(
       expect.arrayContaining([
         ['Sure, here it is.', 'import', 'replies.jsonl'],

@@ -27,12 +27,47 @@ import {
   v1NativeVersion,
   v1ProjectId,
   v1Rows,
-  v1Stores,
   writeStoreV1,
 } from '../../fixtures/store-v1'
 
 const migrationsDir = join(import.meta.dirname, '../../../src-renderer/db/migrations')
 const uniqueName = (): string => `winnow-test-${randomUUID()}`
+
+const index = (...keyPath: string[]): [string, string[]] => [`[${keyPath.join('+')}]`, keyPath]
+const indexes = (...list: [string, string[]][]): Record<string, string[]> => Object.fromEntries(list)
+
+/** Schema v9 as IndexedDB holds it: per-project tables keyed [projectId+id], every index led by projectId. */
+const currentStores = {
+  projects: { keyPath: 'id', indexes: {} },
+  sentinel: { keyPath: 'projectId', indexes: {} },
+  samples: {
+    keyPath: ['projectId', 'id'],
+    indexes: indexes(
+      index('projectId', 'ord'),
+      index('projectId', 'origin', 'ord'),
+      index('projectId', 'batchId', 'ord'),
+    ),
+  },
+  importBatches: { keyPath: ['projectId', 'id'], indexes: indexes(index('projectId', 'startedAt')) },
+  jobs: { keyPath: ['projectId', 'id'], indexes: indexes(index('projectId', 'createdAt')) },
+  candidates: {
+    keyPath: ['projectId', 'id'],
+    indexes: indexes(
+      index('projectId', 'sampleId', 'createdAt'),
+      index('projectId', 'jobId'),
+      index('projectId', 'status'),
+      // v7: the review's least-confident-first queue reads candidates by their mean logprob.
+      index('projectId', 'logprobSummary.meanLogprob'),
+    ),
+  },
+  decisions: {
+    keyPath: ['projectId', 'id'],
+    indexes: indexes(index('projectId', 'sampleId'), index('projectId', 'at')),
+  },
+  reviews: { keyPath: ['projectId', 'sampleId'], indexes: indexes(index('projectId', 'status')) },
+  datasets: { keyPath: ['projectId', 'id'], indexes: indexes(index('projectId', 'createdAt')) },
+  reviewTallies: { keyPath: ['projectId', 'status'], indexes: {} },
+}
 
 describe('numbered migrations', () => {
   const files = readdirSync(migrationsDir)
@@ -66,23 +101,15 @@ describe('opening the store', () => {
 
     const schema = await readRawSchema(indexedDB, name)
     expect(schema.version).toBe(currentSchemaVersion * 10)
-    // The released v1 layout, written out independently of the migration files.
-    for (const [storeName, { keyPath, indexes }] of Object.entries(v1Stores)) {
-      expect(schema.stores[storeName]?.keyPath, storeName).toBe(keyPath)
-      for (const index of indexes) {
-        expect(
-          schema.stores[storeName]?.indexes[`[${index.join('+')}]`],
-          `${storeName} ${index.join('+')}`,
-        ).toEqual(index)
-      }
-    }
+    // The current layout, written out independently of the migration files.
+    expect(schema.stores).toEqual(currentStores)
 
     const again = await openDatabase(name)
     expect(again.storeCreatedFresh).toBe(false)
     again.db.close()
   })
 
-  it('upgrades a v1 store with rows: keeps every row, adds candidates, and marks each project to rebuild', async () => {
+  it('upgrades a v1 store with rows: keeps its projects, re-keys the per-project tables, and marks each project to reload', async () => {
     const name = uniqueName()
     await writeStoreV1(indexedDB, name)
     const store = await openDatabase(name)
@@ -92,22 +119,20 @@ describe('opening the store', () => {
     const { db } = store
 
     expect(await db.projects.toArray()).toEqual(v1Rows.projects)
-    expect(await db.samples.toArray()).toEqual(v1Rows.samples)
-    expect(await db.importBatches.toArray()).toEqual(v1Rows.importBatches)
-    expect(await db.jobs.toArray()).toEqual(v1Rows.jobs)
+    // v8/v9 key these tables per project; IndexedDB cannot change a key in place, so they start empty…
+    expect(await db.samples.toArray()).toEqual([])
+    expect(await db.importBatches.toArray()).toEqual([])
+    expect(await db.jobs.toArray()).toEqual([])
     expect(await db.candidates.toArray()).toEqual([])
-    // v1 skipped candidates.recorded, so its sentinel over-claims: v2 marks it instead of trusting it.
+    // …and each sentinel stops claiming the rows that went, and asks for a reload from the log.
     expect(await db.sentinel.toArray()).toEqual(
-      v1Rows.sentinel.map((row) => ({ ...row, rebuildPending: 'schema-upgrade' })),
+      v1Rows.sentinel.map((row) => ({ ...row, sampleCount: 0, rebuildPending: 'schema-upgrade' })),
     )
 
-    // The rows stay readable until the project is opened, and the sentinel still describes them…
+    // Opening the project then reloads it for the upgrade, not because anything was lost.
     const sentinel = (await getSentinel(db, v1ProjectId)) ?? null
     const actualSampleCount = await countSampleRows(db, v1ProjectId)
-    expect(actualSampleCount).toBe(sentinel?.sampleCount)
-    const page = await pageSamples(db, v1ProjectId, { origin: 'human', batchId: null }, 0, 10)
-    expect(page.map((row) => row.ord)).toEqual([1, 2, 3])
-    // …but opening it rebuilds from the log, for the upgrade, not because anything was lost.
+    expect(actualSampleCount).toBe(0)
     expect(assessStore({ sentinel, actualSampleCount, head: v1Head })).toEqual({
       action: 'rebuild',
       reason: 'schema-upgrade',
@@ -116,16 +141,7 @@ describe('opening the store', () => {
 
     const schema = await readRawSchema(indexedDB, name)
     expect(schema.version).toBe(currentSchemaVersion * 10)
-    expect(schema.stores['candidates']).toEqual({
-      keyPath: 'id',
-      indexes: {
-        '[sampleId+createdAt]': ['sampleId', 'createdAt'],
-        '[projectId+jobId]': ['projectId', 'jobId'],
-        '[projectId+status]': ['projectId', 'status'],
-        // v7: the review's least-confident-first queue reads candidates by their mean logprob.
-        '[projectId+logprobSummary.meanLogprob]': ['projectId', 'logprobSummary.meanLogprob'],
-      },
-    })
+    expect(schema.stores).toEqual(currentStores)
   })
 
   it('after the v1 → v2 upgrade, opening the project fills in candidates the log already held', async () => {
@@ -150,7 +166,9 @@ describe('opening the store', () => {
     expect(sync.status).toBe('idle')
     expect(sync.notice).toMatch(/was upgraded/)
     expect(sync.notice).not.toMatch(/lost/)
-    expect((await listCandidatesForSample(db, samples[0]!.id)).map((row) => [row.id, row.status])).toEqual([
+    expect(
+      (await listCandidatesForSample(db, v1ProjectId, samples[0]!.id)).map((row) => [row.id, row.status]),
+    ).toEqual([
       [complete.id, 'complete'],
       [partial.id, 'partial'],
     ])

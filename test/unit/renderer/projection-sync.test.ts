@@ -144,7 +144,11 @@ describe('rebuilding after the store lost a project', () => {
     const { db } = await openStore(`winnow-test-${randomUUID()}`)
     await populate(db, log)
     const original = await hashesOf(db, log.projectId)
-    await db.samples.bulkDelete([...original.keys()].filter((_, index) => index % 2 === 0))
+    await db.samples.bulkDelete(
+      [...original.keys()]
+        .filter((_, index) => index % 2 === 0)
+        .map((id): [string, string] => [log.projectId, id]),
+    )
     expect(await countSampleRows(db, log.projectId)).toBe(2_000)
 
     const sync = syncFor(db, log, { applyEvents: apply })

@@ -159,7 +159,7 @@ describe('the review state', () => {
     expect(review.entries[0]).toMatchObject({ kind: 'select', status: 'saving' })
     expect(await saved).toBe(true)
     expect(review.entries[0]?.status).toBe('saved')
-    const stored = await db.decisions.get(review.entries[0]!.id)
+    const stored = await db.decisions.get([log.projectId, review.entries[0]!.id])
     expect(stored).toMatchObject({
       candidateId: first.shownOrder[1],
       shownOrder: first.shownOrder,

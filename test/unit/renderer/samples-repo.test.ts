@@ -112,8 +112,8 @@ describe('counting and paging', () => {
 
   it('gets one sample by id, with its content hash', async () => {
     const sample = all[123]!
-    expect(await getSample(db, sample.id)).toEqual({ ...sample, projectId: log.projectId })
-    expect(await getSample(db, 'missing')).toBeUndefined()
+    expect(await getSample(db, log.projectId, sample.id)).toEqual({ ...sample, projectId: log.projectId })
+    expect(await getSample(db, log.projectId, 'missing')).toBeUndefined()
   })
 })
 

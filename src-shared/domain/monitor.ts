@@ -78,6 +78,17 @@ export const confidenceSummary = z.object({
   selfPerplexity: z.number().nullable(),
 })
 
+/** One continuation's confidence sums (confidence-summary.ts): pooled and bootstrapped at report time. */
+export const confidenceParts = z.object({
+  positions: z.number().int().nonnegative(),
+  entropySum: z.number(),
+  leftoverSum: z.number(),
+  topOneSum: z.number(),
+  certain: z.number().int().nonnegative(),
+  tokens: z.number().int().nonnegative(),
+  negLogprobSum: z.number(),
+})
+
 /** One reference text as a generation scored it: enough to recompute and bootstrap the pooled perplexity. */
 export const scoredReference = z.object({
   sampleId: z.string(),
@@ -100,6 +111,8 @@ export const probeResult = z.object({
   /** Every continuation, in prompt order then sample order: text metrics are computed at report time. */
   samples: z.array(z.object({ probeSampleId: z.string(), seed: z.number().int(), text: z.string() })),
   confidence: confidenceSummary.nullable(),
+  /** Per continuation with logprobs, for the confidence metrics' bootstrap bands; empty in older probes. */
+  confidenceParts: z.array(confidenceParts).default([]),
   heldOut: z
     .object({
       perplexity: z.number().nullable(),
@@ -113,7 +126,13 @@ export const probeResult = z.object({
    * generation 0 has no GGUF file; absent (read as null) in probes recorded before it was measured.
    */
   baselineScored: z
-    .object({ samples: z.number().int().nonnegative(), median: z.number(), p95: z.number() })
+    .object({
+      samples: z.number().int().nonnegative(),
+      median: z.number(),
+      p95: z.number(),
+      /** Every story's perplexity, for the bootstrap bands of median and p95; empty in older probes. */
+      perplexities: z.array(z.number()).default([]),
+    })
     .nullable()
     .default(null),
   probedAt: z.string(),

@@ -13,6 +13,7 @@ import type { Band } from '../metrics/likelihood/bootstrap-perplexity'
 import { bootstrapPerplexity } from '../metrics/likelihood/bootstrap-perplexity'
 import { textMetricReport } from '../metrics/text/report'
 import type { GenerationDataMix } from './lineage-mix'
+import { probeBands } from './metric-bands'
 import { lineageMix } from './lineage-mix'
 import type { SnapshotTraining } from './snapshot-training'
 
@@ -30,6 +31,11 @@ export interface ReportGeneration {
   baselineScored: ProbeResult['baselineScored']
   /** 90 % bootstrap band of the held-out perplexity over the reference texts. */
   perplexityBand: Band | null
+  /**
+   * 90 % bands by series key (report-series.ts): likelihood, confidence and generation-0 perplexity with the
+   * report; the text metrics once withTextBands has added them (metric-bands.ts).
+   */
+  bands: Record<string, Band>
   /** Against generation 0; null when either is not probed. */
   assessment: GenerationAssessment | null
   /** The probe's continuations, prompt by prompt, for reading generations side by side. */
@@ -146,6 +152,7 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
       metrics: metricsOf.get(g.id) ?? null,
       baselineScored: probe?.baselineScored ?? null,
       perplexityBand: probe?.heldOut ? bootstrapPerplexity(probe.heldOut.references, seed) : null,
+      bands: probe === null ? {} : probeBands(probe, seed),
       // The generation number inside an assessment is its place in `compared`; the record's is what counts.
       assessment: assessment && { ...assessment, generation: g.generation },
       samples: probe?.samples ?? [],
@@ -169,5 +176,19 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
     isMixBaselineHumanOnly: mixes.isBaselineHumanOnly,
     mixBaseline: mixes.baseline,
     nextStep: nextStepFor(inputs, baseline),
+  }
+}
+
+/** The report with each generation's text-metric bands added (by generation id); the rest is unchanged. */
+export function withTextBands(
+  report: CollapseReport,
+  textBands: ReadonlyMap<string, Record<string, Band>>,
+): CollapseReport {
+  return {
+    ...report,
+    generations: report.generations.map((g) => {
+      const bands = textBands.get(g.id)
+      return bands === undefined ? g : { ...g, bands: { ...bands, ...g.bands } }
+    }),
   }
 }

@@ -1,6 +1,6 @@
 // The dashboard's charts as data: for each metric, its value at every probed generation, generation 0's
-// value as the baseline, and a band where the data has one (held-out perplexity: bootstrap over the
-// reference texts). The app's charts and the exported HTML are drawn from this one list.
+// value as the baseline, and its 90 % band (metric-bands.ts: bootstrap over the probe's texts). The app's
+// charts and the exported HTML are drawn from this one list.
 import type { Family, GenerationMetrics } from '../metrics/alarms/generation-metrics'
 import type { DataMix } from '../metrics/mix/data-mix'
 import type { CollapseReport, ReportGeneration } from './collapse-report'
@@ -193,7 +193,7 @@ export function reportSeries(report: CollapseReport): MetricSeries[] {
     for (const g of measured) {
       const value = pick(g.metrics!, g)
       if (value === null || value === undefined || !Number.isFinite(value)) continue
-      const band = key === 'heldOut.perplexity' ? g.perplexityBand : null
+      const band = g.bands[key] ?? (key === 'heldOut.perplexity' ? g.perplexityBand : null)
       points.push({
         generation: g.generation,
         label: g.label,

@@ -12,6 +12,7 @@ import { noProtectedSets } from '@shared/export/selection/probe-guard'
 import { selectDataset } from '@shared/export/selection/select-dataset'
 import { defaultFormatOptions } from '@shared/export/format-options'
 import { writeExport } from '../../src-renderer/state/datasets/export-writer'
+import { reportSeries } from '@shared/monitor/report-series'
 import { openTestServices, jobSettled } from '../fakes/test-services'
 import { cleanup, tempDir } from '../e2e/harness'
 import { seedHumanSamples, storyPrompts, storyReferences } from '../factories/monitor'
@@ -173,6 +174,18 @@ describe('collapse monitor service', () => {
     expect(g1!.baselineScored).toEqual(g0!.baselineScored)
     expect(g0!.modelDigest).toMatch(/^sha256:270cba1b/)
     expect(g1!.assessment!.families.errors!.state).toBe('healthy')
+    // Every charted metric has its 90 % band at every probed generation, and the half-sample bands of the
+    // text metrics hold their figure.
+    const series = reportSeries(report)
+    expect(series.length).toBeGreaterThanOrEqual(12)
+    for (const metric of series)
+      for (const point of metric.points) {
+        expect(point.low, `${metric.key} at ${point.generation}`).not.toBeNull()
+        expect(point.high, metric.key).not.toBeNull()
+        if (!metric.key.startsWith('confidence.') && !metric.key.startsWith('baselineScored.'))
+          expect(point.low! <= point.value + 1e-9 && point.value <= point.high! + 1e-9, metric.key).toBe(true)
+      }
+    expect(g0!.bands['distinct.n2']).toEqual(g1!.bands['distinct.n2'])
     expect(report.verdict).toBe('healthy')
     expect(report.nextStep).toBeNull()
 

@@ -6,7 +6,9 @@ import { AppFailure } from '@shared/ipc/result'
 import { uuidv7 } from '@shared/ids/uuidv7'
 import { protectedTextHash } from '@shared/export/selection/probe-guard'
 import { chooseSets } from '@shared/monitor/choose-sets'
-import { buildCollapseReport, type CollapseReport } from '@shared/monitor/collapse-report'
+import { buildCollapseReport, withTextBands, type CollapseReport } from '@shared/monitor/collapse-report'
+import type { Band } from '@shared/metrics/bootstrap/bands'
+import { textBands } from '@shared/monitor/metric-bands'
 import type { JobRunner } from '../jobs/job-runner'
 import type { ProjectRegistry } from '../projects/project-registry'
 import { isLoopbackHost } from '../generation/loopback-host'
@@ -33,6 +35,7 @@ export class MonitorService {
   readonly #jobs: JobRunner
   readonly #reports = new Map<string, { version: number; report: Promise<CollapseReport> }>()
   readonly #trainings: SnapshotTrainings
+  readonly #textBandCache = new Map<string, Promise<Record<string, Band>>>()
 
   constructor(registry: ProjectRegistry, log: MonitorLog, jobs: JobRunner) {
     this.#registry = registry
@@ -159,20 +162,52 @@ export class MonitorService {
     const probeIds = fold.sets?.probeSampleIds ?? []
     const referenceIds = fold.sets?.referenceSampleIds ?? []
     const ids = new Set([...probeIds, ...referenceIds])
+    const referenceTexts: string[] = []
     const texts = new Map(
       ids.size === 0 ? [] : (await this.#registry.samples(projectId, ids)).map((s) => [s.id, s.text]),
     )
+    referenceTexts.push(...referenceIds.flatMap((id) => texts.get(id) ?? []))
     const snapshotIds = new Set(fold.ordered().flatMap((g) => g.trainingSnapshotId ?? []))
     const trainings = await this.#trainings.of(projectId, snapshotIds, fold.protectedSets())
-    return buildCollapseReport({
+    const report = buildCollapseReport({
       trainings,
       generations: fold.ordered(),
       sets: fold.sets,
       probes: fold.probes,
-      referenceTexts: referenceIds.flatMap((id) => texts.get(id) ?? []),
+      referenceTexts,
       probePrompts: probeIds.map((sampleId) => ({ sampleId, text: texts.get(sampleId) ?? '' })),
       builtAt: new Date().toISOString(),
     })
+    return withTextBands(report, await this.#textBands(fold, report, referenceTexts))
+  }
+
+  /**
+   * The text metrics' half-sample bands, one text report per round: computed once per probe, budget and
+   * reference set (a new generation usually leaves the common budget as it was), yielding between rounds
+   * so that main keeps answering while a report is built.
+   */
+  async #textBands(fold: MonitorFold, report: CollapseReport, referenceTexts: string[]) {
+    const bands = new Map<string, Record<string, Band>>()
+    const budget = report.tokenBudget
+    if (budget === null || fold.sets === null) return bands
+    for (const g of report.generations) {
+      const probe = fold.probes.get(g.id)
+      if (probe === undefined || g.metrics === null) continue
+      const key = `${probe.jobId}|${budget}|${fold.sets.setsId}`
+      let cached = this.#textBandCache.get(key)
+      if (cached === undefined) {
+        cached = textBands(
+          probe.samples.map((s) => s.text),
+          referenceTexts,
+          g.metrics.text,
+          { budget, seed: fold.sets.settings.seed, pause: () => new Promise((done) => setImmediate(done)) },
+        )
+        this.#textBandCache.set(key, cached)
+        cached.catch(() => this.#textBandCache.delete(key))
+      }
+      bands.set(g.id, await cached)
+    }
+    return bands
   }
 
   async exportReport(projectId: string, folder: string): Promise<WrittenReport> {

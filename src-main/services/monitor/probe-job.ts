@@ -5,10 +5,13 @@
 import { basename } from 'node:path'
 import type { FrozenSets, ModelGenerationRecord, ProbeResult, ScoredReference } from '@shared/domain/monitor'
 import { probeTemplateId } from '@shared/domain/monitor'
-import type { LogprobColumns } from '@shared/metrics/confidence/confidence-summary'
-import { summarizeConfidence } from '@shared/metrics/confidence/confidence-summary'
+import type { ConfidenceParts } from '@shared/metrics/confidence/confidence-summary'
+import { confidenceParts, poolConfidence } from '@shared/metrics/confidence/confidence-summary'
 import { forgottenShare, referencePerplexity } from '@shared/metrics/likelihood/held-out'
-import { generation0ScoredPerplexity } from '@shared/metrics/likelihood/sample-perplexity'
+import {
+  generation0ScoredPerplexity,
+  perSamplePerplexities,
+} from '@shared/metrics/likelihood/sample-perplexity'
 import type { ScoredText } from '@shared/metrics/likelihood/scored-text'
 import type { SampleRecord } from '@shared/domain/sample'
 import type { Engine, ScoringEngine } from '../../engines/engine'
@@ -89,7 +92,7 @@ async function runProbe(
   const generator = engines.generatorFor(generation)
   const model = generation.ollama?.name ?? basename(generation.ggufPath ?? 'model.gguf')
   const samples: ProbeResult['samples'] = []
-  const columns: LogprobColumns[] = []
+  const parts: ConfidenceParts[] = []
   let modelDigest: string | null = null
   for (const [i, prompt] of prompts.entries()) {
     for (let j = 0; j < samplesPerPrompt; j++) {
@@ -105,7 +108,7 @@ async function runProbe(
       })
       modelDigest ??= result.modelDigest
       samples.push({ probeSampleId: prompt.id, seed: sampleSeed, text: result.text })
-      if (result.logprobs) columns.push(result.logprobs)
+      if (result.logprobs) parts.push(confidenceParts(result.logprobs))
       done++
       report()
     }
@@ -120,7 +123,8 @@ async function runProbe(
       done++
       report()
     }
-    baselineScored = generation0ScoredPerplexity(scored)
+    const spread = generation0ScoredPerplexity(scored)
+    baselineScored = spread && { ...spread, perplexities: perSamplePerplexities(scored) }
   }
 
   let heldOut: ProbeResult['heldOut'] = null
@@ -153,7 +157,8 @@ async function runProbe(
     settings: sets.settings,
     templateId: probeTemplateId,
     samples,
-    confidence: summarizeConfidence(columns),
+    confidence: poolConfidence(parts),
+    confidenceParts: parts,
     heldOut,
     baselineScored,
     probedAt: new Date().toISOString(),

@@ -30,6 +30,8 @@ export interface TextMetricOptions {
   /** MATTR window in tokens (default 50). */
   mattrWindow?: number
   nearDuplicate?: Partial<Omit<NearDuplicateOptions, 'seed'>>
+  /** Skip the near-duplicate pass (nearDuplicateRate null): the bootstrap rounds, which do not chart it. */
+  skipNearDuplicates?: boolean
 }
 
 export interface TextMetricReport {
@@ -128,11 +130,13 @@ export function textMetricReport(
       meanReference: mean(rLengths),
     },
     exactDuplicateRate: exactDuplicateRate(samples),
-    nearDuplicateRate: nearDuplicateRate(sTokens, {
-      ...defaultNearDuplicate,
-      ...options.nearDuplicate,
-      seed,
-    }),
+    nearDuplicateRate: options.skipNearDuplicates
+      ? null
+      : nearDuplicateRate(sTokens, {
+          ...defaultNearDuplicate,
+          ...options.nearDuplicate,
+          seed,
+        }),
     mattr: mattr(s.texts.flat(), options.mattrWindow ?? 50),
     unigramEntropyBits: unigramEntropy(s.texts),
   }

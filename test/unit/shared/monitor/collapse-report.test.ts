@@ -35,6 +35,7 @@ const probe = (generationId: string, texts: string[], perplexity: number): Probe
   templateId: 'monitor-raw-v1',
   samples: texts.map((text, i) => ({ probeSampleId: 'p1', seed: i, text })),
   confidence: null,
+  confidenceParts: [],
   heldOut: {
     perplexity,
     forgottenShare: 0,

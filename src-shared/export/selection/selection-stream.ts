@@ -62,6 +62,9 @@ export type StreamOutcome =
 /** An item that passed the filter, whole, with its row and the split it belongs to. */
 export type PassedItem = { item: SelectionItem; row: number; split: 'train' | 'test' }
 
+/** Why a human original that accumulate would keep is left out: it is a probe or reference text. */
+export const PROTECTED_DROP = 'protected:probe-or-reference'
+
 /** The row of a negative: it is not in the item table, and nothing that finish() decides drops it. */
 export const NEGATIVE_ROW = -1
 
@@ -97,6 +100,13 @@ export class SelectionStream {
         continue
       }
       const match = this.#probeMatch(item)
+      if (match !== null && item.kind === 'human-original' && mix.accumulate && !this.#isOverridden) {
+        // Accumulate brings in every human original; the frozen probe and reference texts are not the
+        // person's choice of training data, so they are left out (and reported) rather than refusing every
+        // export once the monitor's sets exist. What the person curated from such a sample still refuses.
+        this.#drop(PROTECTED_DROP, item.id)
+        continue
+      }
       if (match !== null) {
         this.#offenders.push({ itemId: item.id, sampleId, match })
         isOffender = true
@@ -181,6 +191,10 @@ export class SelectionStream {
         }),
       },
     }
+  }
+
+  get #isOverridden(): boolean {
+    return this.#spec.probeOverride?.allowed === true
   }
 
   #probeMatch(item: SelectionItem): ProbeOffender['match'] | null {

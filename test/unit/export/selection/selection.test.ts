@@ -156,18 +156,32 @@ describe('probe guard', () => {
   ]
   const sets = { sampleIds: ['p'], textHashes: [] as string[] }
 
-  it('refuses, naming the offenders', () => {
+  it('refuses what a person curated from a probe sample, naming it', () => {
     const outcome = selectDataset(project.map(makeRecord), spec({}), sets)
+    // The human original that accumulate would add is left out instead; the accepted rewrite refuses.
     expect(outcome).toEqual({
       ok: false,
       error: {
         kind: 'probe-or-reference',
-        offenders: [
-          { itemId: 'human-original:p', sampleId: 'p', match: 'sample-id' },
-          { itemId: 'accepted:p', sampleId: 'p', match: 'sample-id' },
-        ],
+        offenders: [{ itemId: 'accepted:p', sampleId: 'p', match: 'sample-id' }],
       },
     })
+  })
+  it('leaves the human original of a probe or reference sample out of an accumulate export, and says so', () => {
+    // As after the monitor froze its sets: the probe sample was never reviewed, so only accumulate adds it.
+    const unreviewed = [{ id: 'p', status: 'unreviewed' as const }, { id: 'r' }]
+    const outcome = selectDataset(unreviewed.map(makeRecord), spec({}), sets)
+    if (!outcome.ok) throw new Error('refused')
+    const kept = [...outcome.selection.train, ...outcome.selection.test].map((i) => i.id)
+    expect(kept).not.toContain('human-original:p')
+    expect(kept).toContain('human-original:r')
+    expect(outcome.selection.dropped).toContainEqual({
+      reason: 'protected:probe-or-reference',
+      ids: ['human-original:p'],
+    })
+    // Without accumulate, a human original the filter chose itself is the person's choice: refused.
+    const chosen = selectDataset(unreviewed.map(makeRecord), spec({ accumulate: false }), sets)
+    expect(chosen.ok).toBe(false)
   })
   it('with an override, puts the offending sample in test (even at test fraction 0) and warns', () => {
     const outcome = selectDataset(

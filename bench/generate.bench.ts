@@ -3,6 +3,7 @@
 // ollama-js loop sending the same prompts with the same concurrency, in the same run. The ratio is the
 // app's candidates per second over the bare loop's, the median of interleaved rounds. Prints one JSON line last.
 import { writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector'
 import { join } from 'node:path'
 import { Ollama } from 'ollama'
 import { jobSettled, openTestServices } from '../test/fakes/test-services'
@@ -122,9 +123,11 @@ async function main(): Promise<void> {
       bareCpuMs: number
     }[] = []
     let candidates = 0
-    // BENCH_ONLY=app|bare runs one side alone, for profiling it (node --cpu-prof); no ratio is printed then.
+    // BENCH_ONLY=app|bare runs one side alone, for profiling it; no ratio is printed then. With
+    // BENCH_PROFILE=<file.cpuprofile>, the rounds alone (not start-up or warm-up) are profiled in process.
     const only = process.env.BENCH_ONLY
     if (only === 'app' || only === 'bare') {
+      const profile = process.env.BENCH_PROFILE ? await startProfile() : null
       for (let round = 0; round < roundCount; round++) {
         const cpu = process.cpuUsage()
         if (only === 'app') await runApp()
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
           `${only} round ${round + 1}: ${(cpuMsSince(cpu) / requests.length).toFixed(3)} CPU ms per candidate`,
         )
       }
+      if (profile) await writeFile(process.env.BENCH_PROFILE!, JSON.stringify(await profile()))
       return
     }
     for (let round = 0; round < roundCount; round++) {
@@ -181,6 +185,24 @@ async function main(): Promise<void> {
     await services.close()
     await ollama.stop()
     await cleanup(work)
+  }
+}
+
+/** Starts the V8 profiler on this thread (100 µs sampling); the returned function stops it and gives the profile. */
+async function startProfile(): Promise<() => Promise<object>> {
+  const session = new Session()
+  session.connect()
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    )
+  await post('Profiler.enable')
+  await post('Profiler.setSamplingInterval', { interval: 100 })
+  await post('Profiler.start')
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: object }
+    session.disconnect()
+    return profile
   }
 }
 

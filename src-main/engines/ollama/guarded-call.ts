@@ -111,8 +111,9 @@ export class GuardedCall {
     d: Deadlines,
     limits: BodyLimits,
     onChecker?: (checker: NdjsonChecker) => void,
+    finalMarkers?: readonly string[],
   ): NdjsonBodyReader {
-    const checker = new NdjsonChecker(limits.line)
+    const checker = new NdjsonChecker(limits.line, finalMarkers)
     onChecker?.(checker)
     return new NdjsonBodyReader(this, response.body?.getReader(), checker, d, limits)
   }

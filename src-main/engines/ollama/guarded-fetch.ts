@@ -4,7 +4,7 @@
 import { GenerationError } from '../engine'
 import { failure, fromNetworkError, fromStatus } from './failures'
 import { GuardedCall } from './guarded-call'
-import type { NdjsonChecker } from './ndjson-checker'
+import { ANSWER_FINAL, ANY_FINAL, type NdjsonChecker } from './ndjson-checker'
 
 export interface Deadlines {
   /** From sending the request until response headers arrive. */
@@ -66,7 +66,7 @@ export function guardedFetch(base: typeof fetch, options: GuardOptions = {}): ty
       // ReadableStream around it (see ndjson-body-reader.ts for what that saves per token).
       const streamed = new Response(null, head)
       Object.defineProperty(streamed, 'body', {
-        value: call.ndjsonBody(response, deadlines, limits, options.onNdjson),
+        value: call.ndjsonBody(response, deadlines, limits, options.onNdjson, finalMarkersFor(input)),
       })
       return streamed
     } catch (e) {
@@ -75,4 +75,10 @@ export function guardedFetch(base: typeof fetch, options: GuardOptions = {}): ty
     }
   }
   return guarded
+}
+
+/** A generate or chat answer ends with `done: true`; any other stream (a pull) may end with either marker. */
+function finalMarkersFor(input: string | URL | Request): readonly string[] {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+  return /\/api\/(?:chat|generate)$/.test(url) ? ANSWER_FINAL : ANY_FINAL
 }

@@ -3,7 +3,7 @@
 // whole lines, count every line once, and see the final line.
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { NdjsonChecker } from '../../../src-main/engines/ollama/ndjson-checker'
+import { ANSWER_FINAL, NdjsonChecker } from '../../../src-main/engines/ollama/ndjson-checker'
 import { GenerationError } from '../../../src-main/engines/engine'
 
 const part = fc.record({ content: fc.string({ unit: 'grapheme', maxLength: 20 }), n: fc.integer() })
@@ -44,6 +44,33 @@ describe('NdjsonChecker', () => {
       ),
       { numRuns: 300 },
     )
+  })
+
+  it('finds an error object or a line after the final one among plain lines, and non-ASCII text does not shift the scan', () => {
+    const line = (content: string): string => JSON.stringify({ message: { content }, done: false })
+    const withError = new NdjsonChecker(1024)
+    const good = `${line('é😀')}\n${line('{"error"')}\n`
+    const checked = withError.push(Buffer.from(`${good}{"error":"boom"}\n${line('x')}\n`))
+    expect(checked.error?.kind).toBe('model-error')
+    expect(Buffer.from(checked.bytes!).toString()).toBe(good)
+    expect(withError.lines).toBe(2)
+
+    const afterFinal = new NdjsonChecker(1024, ANSWER_FINAL)
+    const late = afterFinal.push(Buffer.from(`${line('ü')}\n{"done":true}\n${line('late')}\n`))
+    expect(late.error?.message).toMatch(/follows the final line/)
+    expect(afterFinal.sawDone).toBe(true)
+    expect(afterFinal.lines).toBe(2)
+  })
+
+  it('takes a pull success line as final only where a pull can end', () => {
+    const success = Buffer.from('{"status":"pulling"}\n{"status":"success"}\n')
+    const pull = new NdjsonChecker(1024)
+    pull.push(success)
+    expect(pull.sawDone).toBe(true)
+    const answer = new NdjsonChecker(1024, ANSWER_FINAL)
+    answer.push(success)
+    expect(answer.sawDone).toBe(false)
+    expect(answer.lines).toBe(2)
   })
 
   it('fails a line longer than the limit while it is still arriving, without newline', () => {

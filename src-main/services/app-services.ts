@@ -92,6 +92,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
           ? engineForHost(g.ollama.host)
           : embedded.engineFor(g.ggufPath ?? ''),
       scorerFor: (g) => (g.ggufPath === null ? null : embedded.engineFor(g.ggufPath)),
+      embedderFor: (m) =>
+        m.engine === 'ollama' && m.host !== null ? engineForHost(m.host) : embedded.engineFor(m.model),
     }),
   )
   const monitor = new MonitorService(registry, monitorLog, jobs)
@@ -224,7 +226,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'backup.restore': ({ folder, name }) => backups.restore(folder, name),
     'monitor.register': ({ projectId, generation }) => monitor.register(projectId, generation),
     'monitor.freezeSets': ({ projectId, ...input }) => monitor.freezeSets(projectId, input),
-    'monitor.probe': ({ projectId, generationId }) => monitor.startProbe(projectId, generationId),
+    'monitor.probe': ({ projectId, generationId, embedding }) =>
+      monitor.startProbe(projectId, generationId, embedding ?? null),
     'monitor.report': ({ projectId }) => monitor.report(projectId),
     'monitor.protectedSets': ({ projectId }) => monitor.protectedSets(projectId),
     'monitor.exportReport': ({ projectId, folder }) => monitor.exportReport(projectId, folder),

@@ -31,6 +31,14 @@ export interface SetsForm {
   seed: number
 }
 
+/** The embedding model probes use for the embedding metrics; 'none' measures none. */
+export interface EmbeddingForm {
+  engine: 'none' | 'ollama' | 'llamacpp'
+  host: string
+  /** An Ollama model name, or the absolute path of a GGUF embedding model. */
+  model: string
+}
+
 export class MonitorState {
   #report = $state.raw<CollapseReport | null>(null)
   #error = $state<string | null>(null)
@@ -51,6 +59,13 @@ export class MonitorState {
     maxTokens: 64,
     seed: 1,
   })
+  readonly embeddingForm = $state<EmbeddingForm>({
+    engine: 'none',
+    host: 'http://127.0.0.1:11434',
+    model: '',
+  })
+  /** Whether the person changed the embedding form; until then it follows the report's embedding model. */
+  #isEmbeddingChosen = false
   exportFolder = $state('')
   readonly #api: MonitorApi
   readonly #projectId: string
@@ -100,6 +115,7 @@ export class MonitorState {
   async #read(): Promise<void> {
     try {
       this.#report = await this.#api['monitor.report']({ projectId: this.#projectId })
+      this.#followEmbeddingModel(this.#report)
     } catch (error) {
       this.#error = `Could not build the collapse report: ${errorText(error)}`
     }
@@ -155,10 +171,34 @@ export class MonitorState {
     })
   }
 
+  /** The next probe embeds with what the last one used, so generations stay comparable, until changed. */
+  #followEmbeddingModel(report: CollapseReport): void {
+    const model = report.embeddingModel
+    if (this.#isEmbeddingChosen || model === null) return
+    this.embeddingForm.engine = model.engine
+    this.embeddingForm.model = model.model
+    if (model.host !== null) this.embeddingForm.host = model.host
+  }
+
+  chooseEmbedding(change: Partial<EmbeddingForm>): void {
+    this.#isEmbeddingChosen = true
+    Object.assign(this.embeddingForm, change)
+  }
+
+  /** The embedding model the form names, or null for none (or a form not filled in). */
+  get embeddingModel(): { engine: 'ollama' | 'llamacpp'; host: string | null; model: string } | null {
+    const form = this.embeddingForm
+    const model = form.model.trim()
+    if (form.engine === 'none' || model === '') return null
+    return { engine: form.engine, host: form.engine === 'ollama' ? form.host.trim() : null, model }
+  }
+
   async probe(generationId: string, label: string): Promise<void> {
+    const embedding = this.embeddingModel
     await this.#act(async () => {
-      await this.#api['monitor.probe']({ projectId: this.#projectId, generationId })
-      return `Probing ${label}: follow it in Jobs; this report updates when it finishes.`
+      await this.#api['monitor.probe']({ projectId: this.#projectId, generationId, embedding })
+      const how = embedding === null ? 'without embeddings' : `embedding with ${embedding.model}`
+      return `Probing ${label} (${how}): follow it in Jobs; this report updates when it finishes.`
     })
   }
 

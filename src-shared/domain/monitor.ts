@@ -89,6 +89,37 @@ export const confidenceParts = z.object({
   negLogprobSum: z.number(),
 })
 
+/**
+ * The model that embeds probe continuations and reference texts: an Ollama embedding model on a local host,
+ * or a GGUF file in the embedded engine (`model` is then its absolute path). Chosen per probe; generations are
+ * compared only where they were embedded by the same model.
+ */
+export const embeddingModel = z.object({
+  engine: z.enum(['ollama', 'llamacpp']),
+  host: z.string().url().max(2048).nullable(),
+  model: z.string().min(1).max(4096),
+})
+export type EmbeddingModel = z.infer<typeof embeddingModel>
+
+const band = z.object({ low: z.number(), high: z.number() })
+
+/** What embedding-summary.ts computes, as stored: figures, the samples' centroid and half-sample bands. */
+export const embeddingSummary = z.object({
+  samples: z.number().int().nonnegative(),
+  referenceTexts: z.number().int().nonnegative(),
+  dimensions: z.number().int().nonnegative(),
+  vendi2: z.number().nullable(),
+  vendi1: z.number().nullable(),
+  meanPairwiseCosineDistance: z.number().nullable(),
+  withinInputSpread: z.number().nullable(),
+  centroidDriftToReference: z.number().nullable(),
+  mmd2ToReference: z.number().nullable(),
+  mauve: z.number().nullable(),
+  mauveNote: z.string().nullable(),
+  centroid: z.array(z.number()),
+  bands: z.record(z.string(), band),
+})
+
 /** One reference text as a generation scored it: enough to recompute and bootstrap the pooled perplexity. */
 export const scoredReference = z.object({
   sampleId: z.string(),
@@ -133,6 +164,14 @@ export const probeResult = z.object({
       /** Every story's perplexity, for the bootstrap bands of median and p95; empty in older probes. */
       perplexities: z.array(z.number()).default([]),
     })
+    .nullable()
+    .default(null),
+  /**
+   * Embedding metrics, when the probe was given an embedding model: the summary, or why embedding failed (the
+   * rest of the probe still counts). Null when no model was given; absent (null) in older probes.
+   */
+  embedding: z
+    .object({ model: embeddingModel, summary: embeddingSummary.nullable(), error: z.string().nullable() })
     .nullable()
     .default(null),
   probedAt: z.string(),

@@ -12,7 +12,7 @@ import { promptTemplate } from '../domain/prompt-template'
 import { decisionRecord, unsealedDecision } from '../domain/decision'
 import { datasetSnapshot, snapshotDraft, writtenFile } from '../domain/dataset-snapshot'
 import { formatIds } from '../export/formats'
-import { frozenSets, modelGenerationRecord, probeSettings } from '../domain/monitor'
+import { embeddingModel, frozenSets, modelGenerationRecord, probeSettings } from '../domain/monitor'
 import type { CollapseReport } from '../monitor/collapse-report'
 import { liveRun, trainingRunSpec, trainingRunView } from '../domain/training-run'
 
@@ -310,7 +310,14 @@ export const contract = {
   },
   /** Starts the probe job of one generation on the frozen sets. */
   'monitor.probe': {
-    request: z.object({ projectId, generationId: z.string().min(1).max(64) }).strict(),
+    request: z
+      .object({
+        projectId,
+        generationId: z.string().min(1).max(64),
+        /** Embeds the continuations and references for the embedding metrics; none: no embedding metrics. */
+        embedding: embeddingModel.nullable().optional(),
+      })
+      .strict(),
     reply: z.object({ jobId: z.string() }),
   },
   /**

@@ -2,7 +2,8 @@
 // generation 0 (text metrics at one common token budget, confidence, held-out likelihood with a bootstrap
 // band), the families graded by assessGenerations, and what to do next when something is missing. Pure:
 // main serves it, the dashboard draws it, and the exported JSON and HTML are this same object.
-import type { FrozenSets, ModelGenerationRecord, ProbeResult } from '../domain/monitor'
+import type { EmbeddingModel, FrozenSets, ModelGenerationRecord, ProbeResult } from '../domain/monitor'
+import { centroidDistance } from '../metrics/embeddings/embedding-summary'
 import type { GenerationAssessment } from '../metrics/alarms/assess'
 import { assessGenerations } from '../metrics/alarms/assess'
 import type { GenerationMetrics } from '../metrics/alarms/generation-metrics'
@@ -40,6 +41,17 @@ export interface ReportGeneration {
   assessment: GenerationAssessment | null
   /** The probe's continuations, prompt by prompt, for reading generations side by side. */
   samples: ProbeResult['samples']
+  /**
+   * Embedding metrics from its probe, when it was given an embedding model. `isCompared` when it was embedded
+   * by the report's embedding model (generation 0's), so its figures are charted against generation 0's.
+   */
+  embedding:
+    | (NonNullable<ProbeResult['embedding']> & {
+        isCompared: boolean
+        /** ‖centroid − generation 0's centroid‖ under the same embedding model; null otherwise. */
+        centroidDriftToGeneration0: number | null
+      })
+    | null
   /** Its training set's data mix and the data-mix family, graded without a probe; null with `dataMixMissing`. */
   dataMix: GenerationDataMix | null
   /** Why there is no data mix (no training snapshot recorded, or not in the log); null when there is one. */
@@ -60,6 +72,10 @@ export interface CollapseReport {
   isMixBaselineHumanOnly: boolean
   /** The mix every training set is graded against: generation 0's, or the human-only mix. */
   mixBaseline: DataMix
+  /** The embedding model the charts compare by (generation 0's, else the latest probe's); null when none. */
+  embeddingModel: EmbeddingModel | null
+  /** What to do for embedding metrics when no probe has them (or they failed); null when they are shown. */
+  embeddingNote: string | null
   /** The next step when the report is not complete yet, in words; null when every generation is probed. */
   nextStep: string | null
 }
@@ -88,6 +104,44 @@ function nextStepFor(inputs: ReportInputs, baseline: ModelGenerationRecord | und
   if (inputs.generations.length === 1)
     return 'Register and probe a later generation to compare it with generation 0.'
   return null
+}
+
+const sameModel = (a: EmbeddingModel, b: EmbeddingModel) =>
+  a.engine === b.engine && a.model === b.model && (a.host ?? '') === (b.host ?? '')
+
+const embeddingSetupHint =
+  'Choose an embedding model under “Probe with embeddings” (an Ollama embedding model such as ' +
+  'nomic-embed-text on a local host, or a GGUF embedding model file) and probe the generations again.'
+
+function embeddingView(lineage: readonly ModelGenerationRecord[], probes: ReadonlyMap<string, ProbeResult>) {
+  const embedded = lineage.flatMap((g) => {
+    const e = probes.get(g.id)?.embedding
+    return e === null || e === undefined ? [] : [{ g, e }]
+  })
+  const baseline = embedded.find(({ g, e }) => g.generation === 0 && e.summary !== null)
+  const model = baseline?.e.model ?? embedded.findLast(({ e }) => e.summary !== null)?.e.model ?? null
+  const of = new Map<string, NonNullable<ReportGeneration['embedding']>>()
+  for (const { g, e } of embedded) {
+    const isCompared = model !== null && e.summary !== null && sameModel(model, e.model)
+    const drift =
+      isCompared && baseline !== undefined && baseline.e.summary !== null && e.summary !== null
+        ? centroidDistance(e.summary.centroid, baseline.e.summary.centroid)
+        : null
+    of.set(g.id, { ...e, isCompared, centroidDriftToGeneration0: drift })
+  }
+  const failed = embedded.filter(({ e }) => e.error !== null)
+  const note = embedded.some(({ e }) => e.summary !== null)
+    ? null
+    : failed.length > 0
+      ? `Embedding failed (${failed.at(-1)!.e.error}). ${embeddingSetupHint}`
+      : `No embedding model is configured, so Vendi, pairwise distance, within-input spread, centroid drift and MAUVE are not measured. ${embeddingSetupHint}`
+  return { of, model, note }
+}
+
+/** The embedding figures' half-sample bands, under their series keys; none for a generation not compared. */
+function embeddingBands(e: ReportGeneration['embedding'] | undefined): Record<string, Band> {
+  if (e === undefined || e === null || !e.isCompared || e.summary === null) return {}
+  return Object.fromEntries(Object.entries(e.summary.bands).map(([key, band]) => [`embedding.${key}`, band]))
 }
 
 export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
@@ -136,6 +190,7 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
       mix: g === baseline ? mixes.baseline : (mixOf(g)?.mix ?? null),
     })
   }
+  const embeddings = embeddingView(lineage, probes)
   const assessments = assessGenerations(compared.map((g) => metricsOf.get(g.id)!))
   const assessmentOf = new Map(compared.map((g, i) => [g.id, assessments[i] ?? null]))
   const generations = lineage.map((g): ReportGeneration => {
@@ -152,7 +207,8 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
       metrics: metricsOf.get(g.id) ?? null,
       baselineScored: probe?.baselineScored ?? null,
       perplexityBand: probe?.heldOut ? bootstrapPerplexity(probe.heldOut.references, seed) : null,
-      bands: probe === null ? {} : probeBands(probe, seed),
+      bands: probe === null ? {} : { ...probeBands(probe, seed), ...embeddingBands(embeddings.of.get(g.id)) },
+      embedding: embeddings.of.get(g.id) ?? null,
       // The generation number inside an assessment is its place in `compared`; the record's is what counts.
       assessment: assessment && { ...assessment, generation: g.generation },
       samples: probe?.samples ?? [],
@@ -175,6 +231,8 @@ export function buildCollapseReport(inputs: ReportInputs): CollapseReport {
     verdict: assessed.at(-1)?.assessment?.verdict ?? 'healthy',
     isMixBaselineHumanOnly: mixes.isBaselineHumanOnly,
     mixBaseline: mixes.baseline,
+    embeddingModel: embeddings.model,
+    embeddingNote: embeddings.note,
     nextStep: nextStepFor(inputs, baseline),
   }
 }

@@ -102,6 +102,7 @@ ${rows.join('\n')}
 <p>${report.isMixBaselineHumanOnly ? 'Generation 0 has no training dataset here: each mix is compared with human-only data.' : 'Each mix is compared with generation 0’s.'}</p>
 ${mixes.length === 0 ? '<p>No generation names a training dataset of this project.</p>' : mixes.join('\n')}
 <h2>Metrics by generation</h2>
+${report.embeddingNote === null ? '' : `<p><em>${escapeHtml(report.embeddingNote)}</em></p>`}
 <p>Dashed line: generation 0. Shaded: each metric’s 90 % band from resampling what the probe measured (reference texts for held-out likelihood, continuations for the rest, half-samples for the text metrics). The training mix is counted, not sampled: no band.</p>
 ${charts.join('\n')}
 </body></html>

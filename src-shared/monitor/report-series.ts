@@ -131,6 +131,62 @@ const metrics: { key: string; label: string; family: Family; direction: 'drop' |
     direction: 'drop',
     pick: (m) => m.confidence?.selfPerplexity,
   },
+  {
+    key: 'embedding.vendi2',
+    label: 'Vendi score, order 2 (embeddings)',
+    family: 'modeConcentration',
+    direction: 'drop',
+    pick: (_, g) => (g.embedding?.isCompared ? g.embedding.summary?.vendi2 : null),
+  },
+  {
+    key: 'embedding.vendi1',
+    label: 'Vendi score, order 1 (embeddings)',
+    family: 'modeConcentration',
+    direction: 'drop',
+    pick: (_, g) => (g.embedding?.isCompared ? g.embedding.summary?.vendi1 : null),
+  },
+  {
+    key: 'embedding.meanPairwiseCosineDistance',
+    label: 'Mean pairwise cosine distance',
+    family: 'modeConcentration',
+    direction: 'drop',
+    pick: (_, g) => (g.embedding?.isCompared ? g.embedding.summary?.meanPairwiseCosineDistance : null),
+  },
+  {
+    key: 'embedding.withinInputSpread',
+    label: 'Within-input spread (embeddings)',
+    family: 'modeConcentration',
+    direction: 'drop',
+    pick: (_, g) => (g.embedding?.isCompared ? g.embedding.summary?.withinInputSpread : null),
+  },
+  {
+    key: 'embedding.centroidDriftToGeneration0',
+    label: 'Centroid drift from generation 0',
+    family: 'tails',
+    direction: 'rise',
+    pick: (_, g) => (g.embedding?.isCompared ? g.embedding.centroidDriftToGeneration0 : null),
+  },
+  {
+    key: 'embedding.centroidDriftToReference',
+    label: 'Centroid drift from the reference',
+    family: 'tails',
+    direction: 'rise',
+    pick: (_, g) => (g.embedding?.isCompared ? g.embedding.summary?.centroidDriftToReference : null),
+  },
+  {
+    key: 'embedding.mmd2ToReference',
+    label: 'MMD² to the reference (embeddings)',
+    family: 'tails',
+    direction: 'rise',
+    pick: (_, g) => (g.embedding?.isCompared ? g.embedding.summary?.mmd2ToReference : null),
+  },
+  {
+    key: 'embedding.mauve',
+    label: 'MAUVE against the reference',
+    family: 'modeConcentration',
+    direction: 'drop',
+    pick: (_, g) => (g.embedding?.isCompared ? g.embedding.summary?.mauve : null),
+  },
 ]
 
 const mixMetrics: {

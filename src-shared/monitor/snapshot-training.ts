@@ -63,16 +63,23 @@ function select(snapshot: SnapshotForMix, inputs: readonly SelectionInput[], set
 
 /**
  * Rebuilds the train split's items. `inputs` are the records of the snapshot's samples as the log held them at
- * the snapshot's `logSeq`; `sets` the frozen probe and reference sets (an export made before they were frozen
- * did not see them, so a refusal now falls back to none).
+ * the snapshot's `logSeq`; `sets` the frozen probe and reference sets.
  */
 export function snapshotTraining(
   snapshot: SnapshotForMix,
   inputs: readonly SelectionInput[],
   sets: ProtectedSets = noProtectedSets,
 ): SnapshotTraining {
-  const selected = select(snapshot, inputs, sets) ?? select(snapshot, inputs, noProtectedSets)
-  if (selected === null) throw new Error('the snapshot selection was refused with no protected sets')
+  // An export made before the sets were frozen did not see them (accumulate then kept their human originals,
+  // now left out): of the two selections, the one that gives the recorded train split is the export's.
+  const attempts = [select(snapshot, inputs, sets), select(snapshot, inputs, noProtectedSets)].flatMap((a) =>
+    a === null ? [] : [a],
+  )
+  const recorded = new Set(snapshot.splits.train)
+  const isRecorded = (ids: readonly string[]) =>
+    ids.length === recorded.size && ids.every((id) => recorded.has(id))
+  const selected = attempts.find((a) => isRecorded(a.selection.splits.train)) ?? attempts[0]
+  if (selected === undefined) throw new Error('the snapshot selection was refused with no protected sets')
   const { selection, rows } = selected
   const items: TrainingItem[] = []
   const humanSampleIds = new Set<string>()

@@ -52,6 +52,8 @@ const embedded = (label: string, parentId: string | null) =>
 const freeze = (probeSize = 2, referenceSize = 4) =>
   services.handlers['monitor.freezeSets']({ projectId, probeSize, referenceSize, seed: 5, settings })
 
+const replaceSpec = { ...defaultDatasetSpec, mix: { ...defaultDatasetSpec.mix, accumulate: false } }
+
 const humanOriginal = (sample: SampleRecord): ExportRecord => ({
   sampleId: sample.id,
   externalId: null,
@@ -87,7 +89,7 @@ describe('collapse monitor service', () => {
     expect(report.nextStep).toMatch(/Freeze the probe and reference sets/)
   })
 
-  it('freezes the sets once, from human samples only, and every export refuses them', async () => {
+  it('freezes the sets once, from human samples only, and every export keeps them out of training', async () => {
     await expect(freeze()).rejects.toThrow(/need 6 distinct human samples and the project has 0/)
     const human = await seedHumanSamples(services, projectId, [...storyPrompts, ...storyReferences])
     const sets = await freeze()
@@ -105,13 +107,19 @@ describe('collapse monitor service', () => {
       tags: [],
       reviewedAt: null,
     }))
-    const outcome = selectDataset(inputs, defaultDatasetSpec, guarded)
+    // Accumulate leaves their human originals out (they are not the person's choice of training data);
+    // taken by the filter instead (accumulate off), they are refused.
+    const kept = selectDataset(inputs, defaultDatasetSpec, guarded)
+    expect(
+      kept.ok && kept.selection.dropped.find((d) => d.reason === 'protected:probe-or-reference')?.ids,
+    ).toHaveLength(guarded.sampleIds.length + 1)
+    const outcome = selectDataset(inputs, replaceSpec, guarded)
     expect(outcome.ok).toBe(false)
     if (outcome.ok) return
     expect(outcome.error.offenders.map((o) => o.sampleId).sort()).toEqual(
       [...guarded.sampleIds, 'copy'].sort(),
     )
-    expect(selectDataset(inputs, defaultDatasetSpec, noProtectedSets).ok).toBe(true)
+    expect(selectDataset(inputs, replaceSpec, noProtectedSets).ok).toBe(true)
 
     // The renderer's export writer through the real export service, given what main answers: refused, and
     // the export's folder is gone again.
@@ -129,7 +137,7 @@ describe('collapse monitor service', () => {
         name: 'stories',
         folder: out,
         formats: ['sft-messages'],
-        spec: defaultDatasetSpec,
+        spec: replaceSpec,
         formatOptions: defaultFormatOptions,
         protectedSets: await services.handlers['monitor.protectedSets']({ projectId }),
         huggingFace: null,

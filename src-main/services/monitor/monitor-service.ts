@@ -1,7 +1,7 @@
 // The collapse monitor behind the IPC contract: register model generations, freeze the probe and reference
 // sets, start a probe job, build the report, and write it out as JSON and standalone HTML.
 import { isAbsolute } from 'node:path'
-import type { FrozenSets, ModelGenerationRecord, ProbeSettings } from '@shared/domain/monitor'
+import type { EmbeddingModel, FrozenSets, ModelGenerationRecord, ProbeSettings } from '@shared/domain/monitor'
 import { AppFailure } from '@shared/ipc/result'
 import { uuidv7 } from '@shared/ids/uuidv7'
 import { protectedTextHash } from '@shared/export/selection/probe-guard'
@@ -114,7 +114,11 @@ export class MonitorService {
     return sets
   }
 
-  async startProbe(projectId: string, generationId: string): Promise<{ jobId: string }> {
+  async startProbe(
+    projectId: string,
+    generationId: string,
+    embedding: EmbeddingModel | null = null,
+  ): Promise<{ jobId: string }> {
     const fold = await this.#log.fold(projectId)
     const generation = fold.generations.get(generationId)
     if (generation === undefined)
@@ -126,9 +130,20 @@ export class MonitorService {
         'forbidden',
         `${generation.ollama.host} is not this machine: the probe prompts would leave it. Probe through a local host.`,
       )
+    if (embedding?.engine === 'ollama' && (embedding.host === null || !isLoopbackHost(embedding.host)))
+      throw new AppFailure(
+        'forbidden',
+        `${embedding.host ?? 'No host'} is not this machine: the texts would leave it. Embed through a local Ollama host.`,
+      )
+    if (embedding?.engine === 'llamacpp' && !isAbsolute(embedding.model))
+      throw new AppFailure(
+        'invalid-payload',
+        `${embedding.model} is not an absolute path: give the full path of the GGUF embedding model.`,
+      )
     const job = await this.#jobs.start(projectId, 'monitor-probe', `Probe ${generation.label}`, {
       projectId,
       generationId,
+      embedding,
     })
     return { jobId: job.id }
   }

@@ -3,7 +3,14 @@
 // reference text is scored exactly by the embedded engine. The result is one `monitor.probed` event, so a
 // cancelled or failed probe leaves nothing half-recorded and a new probe simply starts over.
 import { basename } from 'node:path'
-import type { FrozenSets, ModelGenerationRecord, ProbeResult, ScoredReference } from '@shared/domain/monitor'
+import type {
+  EmbeddingModel,
+  FrozenSets,
+  ModelGenerationRecord,
+  ProbeResult,
+  ScoredReference,
+} from '@shared/domain/monitor'
+import { embeddingSummary } from '@shared/metrics/embeddings/embedding-summary'
 import { probeTemplateId } from '@shared/domain/monitor'
 import type { ConfidenceParts } from '@shared/metrics/confidence/confidence-summary'
 import { confidenceParts, poolConfidence } from '@shared/metrics/confidence/confidence-summary'
@@ -14,7 +21,7 @@ import {
 } from '@shared/metrics/likelihood/sample-perplexity'
 import type { ScoredText } from '@shared/metrics/likelihood/scored-text'
 import type { SampleRecord } from '@shared/domain/sample'
-import type { Engine, ScoringEngine } from '../../engines/engine'
+import type { Engine, SamplingOptions, ScoringEngine } from '../../engines/engine'
 import type { JobContext, JobWorker } from '../jobs/job-runner'
 import type { ProjectRegistry } from '../projects/project-registry'
 import type { MonitorLog } from './monitor-log'
@@ -22,6 +29,8 @@ import type { MonitorLog } from './monitor-log'
 export interface ProbeParams {
   projectId: string
   generationId: string
+  /** The embedding model for the embedding metrics; absent or null: none are computed. */
+  embedding?: EmbeddingModel | null
 }
 
 export interface ProbeEngines {
@@ -29,6 +38,42 @@ export interface ProbeEngines {
   generatorFor(generation: ModelGenerationRecord): Engine
   /** Exact likelihood needs the GGUF file in the embedded engine; null without one. */
   scorerFor(generation: ModelGenerationRecord): ScoringEngine | null
+  /** What embeds texts for the embedding metrics: an Ollama host, or the embedded engine with a GGUF file. */
+  embedderFor(model: EmbeddingModel): Engine
+}
+
+/** Texts per embedding request: a few dozen keeps each request small and the progress moving. */
+const EMBED_BATCH = 32
+/** Half-samples for the embedding metrics' bands (bounded: each round recomputes Vendi and MMD). */
+const EMBEDDING_BAND_ROUNDS = 24
+
+/**
+ * The probes' fixed decoding (COLLAPSE.md): the model's own distribution — temperature 1, top-k 0 and top-p 1
+ * (the truncating samplers off), a fixed seed — and repeat penalty 1, the neutral value, since both engines
+ * penalise repeats by default and that would bend the very repetition the monitor measures. SamplingOptions
+ * has no repeat penalty yet: the field is carried for the engines to pass on (Ollama's repeat_penalty,
+ * node-llama-cpp's repeatPenalty) once they read it.
+ */
+export function probeSampling(seed: number, maxTokens: number): SamplingOptions & { repeatPenalty: number } {
+  return { temperature: 1, topP: 1, topK: 0, seed, maxTokens, stop: [], repeatPenalty: 1 }
+}
+
+const pause = () => new Promise<void>((done) => setImmediate(done))
+
+async function embedAll(
+  engine: Engine,
+  model: string,
+  texts: readonly string[],
+  signal: AbortSignal,
+  onBatch: (n: number) => void,
+) {
+  const vectors: Float32Array[] = []
+  for (let i = 0; i < texts.length; i += EMBED_BATCH) {
+    const batch = texts.slice(i, i + EMBED_BATCH)
+    for (const vector of await engine.embed(model, batch, signal)) vectors.push(Float32Array.from(vector))
+    onBatch(batch.length)
+  }
+  return vectors
 }
 
 /** log p below this counts a reference token as forgotten (COLLAPSE.md). */
@@ -64,7 +109,7 @@ async function runProbe(
   registry: ProjectRegistry,
   log: MonitorLog,
   engines: ProbeEngines,
-  { projectId, generationId }: ProbeParams,
+  { projectId, generationId, embedding = null }: ProbeParams,
   context: JobContext,
 ): Promise<ProbeResult> {
   const fold = await log.fold(projectId)
@@ -85,7 +130,10 @@ async function runProbe(
   const baselineScorer = baseline === undefined ? null : engines.scorerFor(baseline)
   // Continuations are written, then scored by generation 0 (when it has a GGUF file), then the references.
   const continuations = prompts.length * samplesPerPrompt
-  const total = continuations * (baselineScorer === null ? 1 : 2) + (scorer === null ? 0 : references.length)
+  const total =
+    continuations * (baselineScorer === null ? 1 : 2) +
+    (scorer === null ? 0 : references.length) +
+    (embedding === null ? 0 : continuations + references.length)
   let done = 0
   const report = () => context.report({ unit: 'texts', done, total, counts: {} })
 
@@ -100,8 +148,7 @@ async function runProbe(
       const result = await generator.generate({
         model,
         prompt: { mode: 'raw', text: prompt.text },
-        // Top-k 0 and top-p 1 switch the truncating samplers off: the model's own distribution at T = 1.
-        sampling: { temperature: 1, topP: 1, topK: 0, seed: sampleSeed, maxTokens, stop: [] },
+        sampling: probeSampling(sampleSeed, maxTokens),
         logprobs: { topK: topLogprobs },
         think: false,
         signal: context.signal,
@@ -110,6 +157,43 @@ async function runProbe(
       samples.push({ probeSampleId: prompt.id, seed: sampleSeed, text: result.text })
       if (result.logprobs) parts.push(confidenceParts(result.logprobs))
       done++
+      report()
+    }
+  }
+
+  let embedded: ProbeResult['embedding'] = null
+  if (embedding !== null) {
+    const onBatch = (n: number) => {
+      done += n
+      report()
+    }
+    try {
+      const engine = engines.embedderFor(embedding)
+      const vectors = await embedAll(
+        engine,
+        embedding.model,
+        samples.map((s) => s.text),
+        context.signal,
+        onBatch,
+      )
+      const referenceVectors = await embedAll(
+        engine,
+        embedding.model,
+        references.map((r) => r.text),
+        context.signal,
+        onBatch,
+      )
+      const summary = await embeddingSummary(
+        samples.map((s, i) => ({ group: s.probeSampleId, vector: vectors[i]! })),
+        referenceVectors,
+        { seed, rounds: EMBEDDING_BAND_ROUNDS, pause },
+      )
+      embedded = { model: embedding, summary, error: null }
+    } catch (error) {
+      if (context.signal.aborted) throw error
+      // A wrong model name must not cost the rest of the probe: the dashboard shows what went wrong.
+      embedded = { model: embedding, summary: null, error: (error as Error).message }
+      done = 2 * continuations + references.length
       report()
     }
   }
@@ -161,6 +245,7 @@ async function runProbe(
     confidenceParts: parts,
     heldOut,
     baselineScored,
+    embedding: embedded,
     probedAt: new Date().toISOString(),
   }
 }

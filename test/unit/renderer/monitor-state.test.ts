@@ -14,6 +14,8 @@ const report = (verdict: 'healthy' | 'alarm'): Reply<'monitor.report'> => ({
   verdict,
   isMixBaselineHumanOnly: true,
   mixBaseline: humanOnlyMix,
+  embeddingModel: null,
+  embeddingNote: null,
   nextStep: null,
 })
 
@@ -102,5 +104,26 @@ describe('MonitorState', () => {
     expect(monitor.notice).toBe('Registered base as generation 0.')
     // The next generation is trained from the one just registered, unless the person picks another.
     expect(form.parentId).toBe('g7')
+  })
+
+  it('probes with the embedding model the last probe used, until the person chooses another', async () => {
+    const sent: { embedding: unknown }[] = []
+    const used = { engine: 'ollama' as const, host: 'http://127.0.0.1:11434', model: 'nomic-embed-text' }
+    const api = {
+      'monitor.report': async () => ({ ...report('healthy'), embeddingModel: used }),
+      'monitor.probe': async (request: { embedding: unknown }) => {
+        sent.push(request)
+        return { jobId: 'j1' }
+      },
+    } as unknown as Api
+    const monitor = new MonitorState('p1', { api })
+    await monitor.refresh()
+    await monitor.probe('g1', 'gen 1')
+    expect(sent[0]!.embedding).toEqual(used)
+    expect(monitor.notice).toMatch(/embedding with nomic-embed-text/)
+    monitor.chooseEmbedding({ engine: 'none' })
+    await monitor.probe('g1', 'gen 1')
+    expect(sent[1]!.embedding).toBeNull()
+    expect(monitor.embeddingForm.engine).toBe('none')
   })
 })

@@ -181,3 +181,29 @@ describe('snapshotTraining', () => {
     expect(result.note).toMatch(/2 samples and the export recorded 3 \(2 in both\)/)
   })
 })
+
+describe('snapshotTraining and the frozen sets', () => {
+  const inputs = ['s1', 's2', 's3'].map((id) => ({ record: record(id, false), tags: [], reviewedAt: null }))
+  const spec = { ...defaultDatasetSpec, split: { testFraction: 0, seed: 0 } }
+  const sets = { sampleIds: ['s3'], textHashes: [] }
+
+  it('leaves out a protected human original, as an export after the freeze did', () => {
+    const after = snapshotTraining(
+      { id: 'a', name: 'after', spec, splits: { train: ['s1', 's2'], test: [] } },
+      inputs,
+      sets,
+    )
+    expect(after.keptHumanOriginalIds).toEqual(['s1', 's2'])
+    expect(after.note).toBeNull()
+  })
+
+  it('keeps it for an export made before the freeze, whose split has it', () => {
+    const before = snapshotTraining(
+      { id: 'b', name: 'before', spec, splits: { train: ['s1', 's2', 's3'], test: [] } },
+      inputs,
+      sets,
+    )
+    expect(before.keptHumanOriginalIds).toEqual(['s1', 's2', 's3'])
+    expect(before.note).toBeNull()
+  })
+})

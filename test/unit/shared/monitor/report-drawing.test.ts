@@ -57,6 +57,8 @@ describe('collapseReportHtml', () => {
       verdict: 'healthy',
       isMixBaselineHumanOnly: true,
       mixBaseline: humanOnlyMix,
+      embeddingModel: null,
+      embeddingNote: null,
       nextStep: 'Register <generation 0>',
     }
     const html = collapseReportHtml(report, '<img src=x onerror=alert(1)>')

@@ -49,10 +49,10 @@ const EMBEDDING_BAND_ROUNDS = 24
 
 /**
  * The probes' fixed decoding (COLLAPSE.md): the model's own distribution — temperature 1, top-k 0 and top-p 1
- * (the truncating samplers off), a fixed seed — and repeat penalty 1, the neutral value, since both engines
- * penalise repeats by default and that would bend the very repetition the monitor measures. SamplingOptions
- * has no repeat penalty yet: the field is carried for the engines to pass on (Ollama's repeat_penalty,
- * node-llama-cpp's repeatPenalty) once they read it.
+ * (the truncating samplers off), a fixed seed — and repeat penalty 1, the neutral value: Ollama penalises
+ * repeats by default (1.1), which would bend the very repetition the monitor measures. SamplingOptions has no
+ * repeat penalty yet, so the field is carried for the Ollama engine to pass on as repeat_penalty once it reads
+ * it; the embedded engine evaluates without any penalty already.
  */
 export function probeSampling(seed: number, maxTokens: number): SamplingOptions & { repeatPenalty: number } {
   return { temperature: 1, topP: 1, topK: 0, seed, maxTokens, stop: [], repeatPenalty: 1 }

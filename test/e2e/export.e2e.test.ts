@@ -5,22 +5,13 @@
 // history lists the export. Tampering with one file afterwards is caught by the same comparison.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
-import { appendFile, readFile, writeFile } from 'node:fs/promises'
+import { appendFile, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import type { DatasetSnapshot } from '@shared/domain/dataset-snapshot'
-import {
-  assertPrerequisites,
-  cleanup,
-  freePort,
-  openApp,
-  startHost,
-  tempDir,
-  type Browser,
-  type Host,
-} from './harness'
+import { cleanup, tempDir } from './harness'
+import { useAppSession, writeStories } from './session'
 import { createProject, importFile, connectOllama, startGeneration } from './app-driver'
-import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 
 const formats = ['sft-messages', 'dpo', 'alpaca'] as const
 
@@ -45,38 +36,24 @@ async function mismatches(folder: string, manifest: DatasetSnapshot): Promise<st
 }
 
 describe('building and exporting a dataset', () => {
-  let work: string
-  let host: Host
-  let app: Browser
-  let ollama: FakeOllamaServer
-  let corpus: string
+  const session = useAppSession('e2e-export', {
+    ollama: true,
+    prepare: (work) => writeStories(join(work, 'corpus.jsonl'), 6, 'a fox crossed the river at dawn.'),
+  })
+  const corpus = (): string => join(session.work, 'corpus.jsonl')
   let exportParent: string
 
   beforeAll(async () => {
-    assertPrerequisites()
-    work = await tempDir('e2e-export')
-    corpus = join(work, 'corpus.jsonl')
     exportParent = await tempDir('e2e-export-out')
-    const lines = Array.from({ length: 6 }, (_, i) =>
-      JSON.stringify({ id: `s${i}`, text: `Story ${i}: a fox crossed the river at dawn.` }),
-    )
-    await writeFile(corpus, lines.join('\n'))
-    ollama = await new FakeOllamaServer().start()
-    host = await startHost(join(work, 'data'), await freePort())
-    app = await openApp(join(work, 'profile'), host.url)
   })
-
   afterAll(async () => {
-    await app?.close()
-    await host?.stop()
-    await ollama?.stop()
-    await cleanup(work, exportParent)
+    await cleanup(exportParent)
   })
 
   it('imports, generates and reviews by keyboard', async () => {
-    const { page } = app
+    const { page } = session.app
     await createProject(page, 'Export')
-    await importFile(page, corpus, { textField: 'text', idField: 'id', origin: 'human' })
+    await importFile(page, corpus(), { textField: 'text', idField: 'id', origin: 'human' })
 
     // Nothing reviewed yet: the Datasets screen says what to do first.
     await page.getByTestId('nav-datasets').click()
@@ -84,7 +61,7 @@ describe('building and exporting a dataset', () => {
       'Review some samples first — press g r',
     )
 
-    await connectOllama(page, ollama.url, ollama.version)
+    await connectOllama(page, session.ollama.url, session.ollama.version)
     await startGeneration(page, { models: ['tiny:latest'], temperatures: '0.7', perCell: 3, planned: 18 })
     await page.locator('[data-testid="gen-progress"][data-status="done"]').waitFor({ timeout: 120_000 })
 
@@ -130,7 +107,7 @@ describe('building and exporting a dataset', () => {
   })
 
   it('previews and exports in three formats, and the manifest hashes equal the files’ real hashes', async () => {
-    const { page } = app
+    const { page } = session.app
     await page.locator('body').click({ position: { x: 1, y: 1 } })
     await page.keyboard.press('g')
     await page.keyboard.press('d')

@@ -1,63 +1,35 @@
 // Models and Generate through the UI, in Chromium over the loopback transport, against the fake Ollama
 // server: point Winnow at it, pull a model, then generate 3 candidates × 2 models × 2 temperatures for
 // 5 samples and watch the job finish with all 60 complete.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeFile } from 'node:fs/promises'
+import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import {
-  assertPrerequisites,
-  cleanup,
-  freePort,
-  openApp,
-  startHost,
-  tempDir,
-  type Browser,
-  type Host,
-} from './harness'
+import { useAppSession, writeStories } from './session'
 import { createProject, importFile } from './app-driver'
-import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 
 describe('models and generation through the UI', () => {
-  let work: string
-  let host: Host
-  let app: Browser
-  let ollama: FakeOllamaServer
-  let corpus: string
-
-  beforeAll(async () => {
-    assertPrerequisites()
-    work = await tempDir('e2e-generate')
-    corpus = join(work, 'corpus.jsonl')
-    const lines = Array.from({ length: 5 }, (_, i) =>
-      JSON.stringify({ id: `s${i}`, text: `Story ${i}: a fox.` }),
-    )
-    await writeFile(corpus, lines.join('\n'))
-    ollama = await new FakeOllamaServer().start()
-    host = await startHost(join(work, 'data'), await freePort())
-    app = await openApp(join(work, 'profile'), host.url)
+  const session = useAppSession('e2e-generate', {
+    ollama: true,
+    prepare: (work) => writeStories(join(work, 'corpus.jsonl'), 5),
   })
-
-  afterAll(async () => {
-    await app?.close()
-    await host?.stop()
-    await ollama?.stop()
-    await cleanup(work)
-  })
+  const corpus = (): string => join(session.work, 'corpus.jsonl')
 
   it('lists and pulls models at the chosen host', async () => {
-    const { page } = app
+    const { page } = session.app
     await createProject(page, 'Generation')
-    expect(await importFile(page, corpus, { textField: 'text', idField: 'id', origin: 'human' })).toEqual({
+    expect(await importFile(page, corpus(), { textField: 'text', idField: 'id', origin: 'human' })).toEqual({
       imported: 5,
       duplicates: 0,
       rejected: 0,
     })
     await page.getByTestId('nav-models').click()
-    await page.getByTestId('ollama-host').fill(ollama.url)
+    await page.getByTestId('ollama-host').fill(session.ollama.url)
     await page.getByTestId('ollama-host').press('Enter')
-    await page.getByTestId('ollama-status').getByText(`Connected to Ollama ${ollama.version}`).waitFor()
+    await page
+      .getByTestId('ollama-status')
+      .getByText(`Connected to Ollama ${session.ollama.version}`)
+      .waitFor()
     await page.locator('[data-testid="model-row"][data-model="tiny:latest"]').waitFor()
-    expect(await page.getByTestId('model-row').count()).toBe(ollama.models.length)
+    expect(await page.getByTestId('model-row').count()).toBe(session.ollama.models.length)
 
     await page.getByTestId('pull-name').fill('fresh:1b')
     await page.getByTestId('pull-start').click()
@@ -66,7 +38,7 @@ describe('models and generation through the UI', () => {
   })
 
   it('generates the planned grid for every sample', async () => {
-    const { page } = app
+    const { page } = session.app
     await page.getByTestId('nav-generate').click()
     expect(await page.getByTestId('template-select').locator('option').count()).toBe(5)
     await page
@@ -99,7 +71,7 @@ describe('models and generation through the UI', () => {
     for (const field of [
       'Engine',
       'ollama',
-      ollama.url,
+      session.ollama.url,
       'Model digest',
       'Template hash',
       'Seed',

@@ -3,25 +3,14 @@
 // (select, edit, flag, reject all, skip, undo, note: 350 in all) with keys alone, waiting for each to be
 // saved before the next. The project log must then hold exactly those 350 decisions, in the order they were
 // made, each with the sample, candidate, text, reason, note and undo target the keys asked for.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeFile } from 'node:fs/promises'
+import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { readLogEvent } from '@shared/domain/log-events'
 import { flagReasons, type DecisionKind, type DecisionRecord } from '@shared/domain/decision'
-import {
-  assertPrerequisites,
-  cleanup,
-  freePort,
-  openApp,
-  startHost,
-  tempDir,
-  type Browser,
-  type Host,
-} from './harness'
+import { useAppSession, writeStories } from './session'
 import { createProject, importFile, connectOllama, startGeneration } from './app-driver'
 import { LoopbackClient } from './loopback-client'
-import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 
 const ROUNDS = 50 // each round: one sample gets select, edit, flag, note, undo, reject all; the next a skip
 const SAMPLES = ROUNDS * 2
@@ -58,38 +47,18 @@ async function waitForFocus(page: Page, testid: string): Promise<void> {
 }
 
 describe('a keyboard-only review session', () => {
-  let work: string
-  let host: Host
-  let app: Browser
-  let ollama: FakeOllamaServer
-  let corpus: string
+  const session = useAppSession('e2e-review-session', {
+    ollama: true,
+    prepare: (work) => writeStories(join(work, 'corpus.jsonl'), SAMPLES, 'a fox crossed the river.'),
+  })
+  const corpus = (): string => join(session.work, 'corpus.jsonl')
   const expected: Expected[] = []
 
-  beforeAll(async () => {
-    assertPrerequisites()
-    work = await tempDir('e2e-review-session')
-    corpus = join(work, 'corpus.jsonl')
-    const lines = Array.from({ length: SAMPLES }, (_, i) =>
-      JSON.stringify({ id: `s${i}`, text: `Story ${i}: a fox crossed the river.` }),
-    )
-    await writeFile(corpus, lines.join('\n'))
-    ollama = await new FakeOllamaServer().start()
-    host = await startHost(join(work, 'data'), await freePort())
-    app = await openApp(join(work, 'profile'), host.url)
-  })
-
-  afterAll(async () => {
-    await app?.close()
-    await host?.stop()
-    await ollama?.stop()
-    await cleanup(work)
-  })
-
   it(`generates ${CANDIDATES} short candidates for each of ${SAMPLES} samples`, async () => {
-    const { page } = app
+    const { page } = session.app
     await createProject(page, 'Review session')
-    await importFile(page, corpus, { textField: 'text', idField: 'id', origin: 'human' })
-    await connectOllama(page, ollama.url, ollama.version)
+    await importFile(page, corpus(), { textField: 'text', idField: 'id', origin: 'human' })
+    await connectOllama(page, session.ollama.url, session.ollama.version)
     await startGeneration(page, {
       models: ['tiny:latest'],
       temperatures: '0.7',
@@ -101,7 +70,7 @@ describe('a keyboard-only review session', () => {
   }, 120_000)
 
   it('records 50 decisions of each kind from the keyboard alone, each saved before the next', async () => {
-    const { page } = app
+    const { page } = session.app
     await page.locator('body').click({ position: { x: 1, y: 1 } }) // keys go to the page, not a field
     await page.keyboard.press('g')
     await page.keyboard.press('r')
@@ -295,7 +264,7 @@ describe('a keyboard-only review session', () => {
 
   it('finds exactly those 350 decisions in the project log, in order, and verifies the chain', async () => {
     expect(expected).toHaveLength(350)
-    const client = await LoopbackClient.connect(host)
+    const client = await LoopbackClient.connect(session.host)
     try {
       const [project] = await client.call('projects.list', {})
       const projectId = project!.id

@@ -1,22 +1,11 @@
 // Review through the UI, keyboard only, in Chromium over the loopback transport against the fake Ollama
 // server: import 5 samples, generate 3 candidates each with one model, then select, reject all, skip, flag,
 // edit and undo with keys, see every decision saved, and verify the provenance chains from the screen.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeFile } from 'node:fs/promises'
+import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import {
-  assertPrerequisites,
-  cleanup,
-  freePort,
-  openApp,
-  startHost,
-  tempDir,
-  type Browser,
-  type Host,
-} from './harness'
+import { useAppSession, writeStories } from './session'
 import { createProject, importFile, connectOllama, startGeneration } from './app-driver'
-import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 
 const currentSample = (page: Page): Promise<string | null> =>
   page.getByTestId('review-sample').getAttribute('data-sample-id')
@@ -28,46 +17,26 @@ async function movedOn(page: Page, previous: string | null): Promise<string | nu
 }
 
 describe('reviewing with the keyboard', () => {
-  let work: string
-  let host: Host
-  let app: Browser
-  let ollama: FakeOllamaServer
-  let corpus: string
-
-  beforeAll(async () => {
-    assertPrerequisites()
-    work = await tempDir('e2e-review')
-    corpus = join(work, 'corpus.jsonl')
-    const lines = Array.from({ length: 5 }, (_, i) =>
-      JSON.stringify({ id: `s${i}`, text: `Story ${i}: a fox.` }),
-    )
-    await writeFile(corpus, lines.join('\n'))
-    ollama = await new FakeOllamaServer().start()
-    host = await startHost(join(work, 'data'), await freePort())
-    app = await openApp(join(work, 'profile'), host.url)
+  const session = useAppSession('e2e-review', {
+    ollama: true,
+    prepare: (work) => writeStories(join(work, 'corpus.jsonl'), 5),
   })
-
-  afterAll(async () => {
-    await app?.close()
-    await host?.stop()
-    await ollama?.stop()
-    await cleanup(work)
-  })
+  const corpus = (): string => join(session.work, 'corpus.jsonl')
 
   it('generates 3 candidates per sample to review', async () => {
-    const { page } = app
+    const { page } = session.app
     await createProject(page, 'Review')
-    await importFile(page, corpus, { textField: 'text', idField: 'id', origin: 'human' })
+    await importFile(page, corpus(), { textField: 'text', idField: 'id', origin: 'human' })
     await page.getByTestId('nav-review').click()
     await page.getByTestId('review-empty').getByText('Generate candidates first').waitFor()
 
-    await connectOllama(page, ollama.url, ollama.version)
+    await connectOllama(page, session.ollama.url, session.ollama.version)
     await startGeneration(page, { models: ['tiny:latest'], temperatures: '0.7', perCell: 3, planned: 15 })
     await page.locator('[data-testid="gen-progress"][data-status="done"]').waitFor({ timeout: 120_000 })
   })
 
   it('records every kind of decision from the keyboard and verifies the chains', async () => {
-    const { page } = app
+    const { page } = session.app
     await page.locator('body').click({ position: { x: 1, y: 1 } }) // keys go to the page, not a field
     await page.keyboard.press('g')
     await page.keyboard.press('r')

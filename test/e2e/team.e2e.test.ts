@@ -2,21 +2,12 @@
 // server: back a project up from the Projects screen and restore it as a new one (same sample count); review
 // the copy as bob and the original as alice, differently; merge bob's copy from the Team panel and read the
 // counts, the agreement figures and the disagreement count; open the disagreement queue on the right sample.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
-import {
-  assertPrerequisites,
-  cleanup,
-  freePort,
-  openApp,
-  startHost,
-  tempDir,
-  type Browser,
-  type Host,
-} from './harness'
+import { useAppSession, writeStories } from './session'
 import {
   browseCount,
   connectOllama,
@@ -25,7 +16,6 @@ import {
   openProject,
   startGeneration,
 } from './app-driver'
-import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 
 const sampleText = (page: Page): Promise<string | null> =>
   page.getByTestId('review-sample').locator('.text').textContent()
@@ -53,63 +43,44 @@ async function reviewAs(page: Page, annotator: string, keys: string[]): Promise<
 }
 
 describe('backups, restore and team work', () => {
-  let work: string
-  let host: Host
-  let app: Browser
-  let ollama: FakeOllamaServer
-  let corpus: string
-  let backups: string
+  const session = useAppSession('e2e-team', {
+    ollama: true,
+    prepare: async (work) => {
+      await writeStories(join(work, 'corpus.jsonl'), 3)
+      await mkdir(join(work, 'backups'))
+    },
+  })
+  const corpus = (): string => join(session.work, 'corpus.jsonl')
+  const backups = (): string => join(session.work, 'backups')
   let backupFolder: string
 
-  beforeAll(async () => {
-    assertPrerequisites()
-    work = await tempDir('e2e-team')
-    corpus = join(work, 'corpus.jsonl')
-    backups = join(work, 'backups')
-    await mkdir(backups)
-    const lines = Array.from({ length: 3 }, (_, i) =>
-      JSON.stringify({ id: `s${i}`, text: `Story ${i}: a fox.` }),
-    )
-    await writeFile(corpus, lines.join('\n'))
-    ollama = await new FakeOllamaServer().start()
-    host = await startHost(join(work, 'data'), await freePort())
-    app = await openApp(join(work, 'profile'), host.url)
-  })
-
-  afterAll(async () => {
-    await app?.close()
-    await host?.stop()
-    await ollama?.stop()
-    await cleanup(work)
-  })
-
   it('prepares a project with 2 candidates per sample', async () => {
-    const { page } = app
+    const { page } = session.app
     await createProject(page, 'Alice')
-    await importFile(page, corpus, { textField: 'text', idField: 'id', origin: 'human' })
-    await connectOllama(page, ollama.url, ollama.version)
+    await importFile(page, corpus(), { textField: 'text', idField: 'id', origin: 'human' })
+    await connectOllama(page, session.ollama.url, session.ollama.version)
     await startGeneration(page, { models: ['tiny:latest'], temperatures: '0.7', perCell: 2, planned: 6 })
     await page.locator('[data-testid="gen-progress"][data-status="done"]').waitFor({ timeout: 120_000 })
   })
 
   it('backs the project up from the Projects screen, and says what to do with a folder that is not there', async () => {
-    const { page } = app
+    const { page } = session.app
     await page.getByTestId('nav-projects').click()
     const row = page.locator('[data-testid="project-row"][data-project-name="Alice"]')
     await row.getByTestId('backup-project').click()
     const dialog = page.getByTestId('backup-dialog')
     await dialog.waitFor()
 
-    await dialog.getByTestId('backup-folder').fill(join(work, 'no-such-folder'))
+    await dialog.getByTestId('backup-folder').fill(join(session.work, 'no-such-folder'))
     await dialog.getByTestId('backup-start').click()
     expect(await dialog.getByTestId('backup-error').textContent()).toContain('Check that the folder exists')
 
-    await dialog.getByTestId('backup-folder').fill(backups)
+    await dialog.getByTestId('backup-folder').fill(backups())
     await dialog.getByTestId('backup-start').click()
     const result = dialog.getByTestId('backup-result')
     await result.waitFor({ timeout: 60_000 })
     backupFolder = (await result.getAttribute('data-folder'))!
-    expect(backupFolder.startsWith(join(backups, 'Alice backup'))).toBe(true)
+    expect(backupFolder.startsWith(join(backups(), 'Alice backup'))).toBe(true)
     // The screen lists what the manifest holds (3 samples, 6 candidates), and the manifest itself, each file
     // with its real hash.
     const manifestText = await readFile(join(backupFolder, 'manifest.json'), 'utf8')
@@ -144,10 +115,10 @@ describe('backups, restore and team work', () => {
   })
 
   it('restores the backup as a new project, which opens with the same samples', async () => {
-    const { page } = app
+    const { page } = session.app
     await page.getByTestId('restore-backup').click()
     const dialog = page.getByTestId('restore-dialog')
-    await dialog.getByTestId('restore-folder').fill(backups) // the folder above the backup: refused in words
+    await dialog.getByTestId('restore-folder').fill(backups()) // the folder above the backup: refused in words
     await dialog.getByTestId('restore-name').fill('Bob copy')
     await dialog.getByTestId('restore-start').click()
     expect(await dialog.getByTestId('restore-error').textContent()).toContain('holding manifest.json')
@@ -162,7 +133,7 @@ describe('backups, restore and team work', () => {
   })
 
   it('merges bob’s reviews into alice’s project and shows the agreement and the disagreements', async () => {
-    const { page } = app
+    const { page } = session.app
     // Bob rejects s0, chooses on s1, rejects s2; alice rejects s0 and s1, chooses on s2.
     await reviewAs(page, 'bob', ['x', '1', 'x'])
     await page.getByTestId('nav-projects').click()
@@ -202,7 +173,7 @@ describe('backups, restore and team work', () => {
   })
 
   it('opens the disagreement queue on the first disagreeing sample, with both verdicts', async () => {
-    const { page } = app
+    const { page } = session.app
     await page.getByTestId('review-disagreements').click()
     await page.getByTestId('review-sample').waitFor()
     expect(await page.getByTestId('review-queue').inputValue()).toBe('disagreements')

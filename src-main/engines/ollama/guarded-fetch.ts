@@ -60,15 +60,17 @@ export function guardedFetch(base: typeof fetch, options: GuardOptions = {}): ty
           false,
         )
       }
-      const head = { status: response.status, statusText: response.statusText, headers: response.headers }
-      if (!ndjson) return new Response(call.jsonBody(response, deadlines, limits), head)
+      if (!ndjson) {
+        const head = { status: response.status, statusText: response.statusText, headers: response.headers }
+        return new Response(call.jsonBody(response, deadlines, limits), head)
+      }
       // ollama-js reads a stream through body.getReader() alone: it gets the checking reader itself, not a
-      // ReadableStream around it (see ndjson-body-reader.ts for what that saves per token).
-      const streamed = new Response(null, head)
-      Object.defineProperty(streamed, 'body', {
-        value: call.ndjsonBody(response, deadlines, limits, options.onNdjson, finalMarkersFor(input)),
-      })
-      return streamed
+      // ReadableStream around it (see ndjson-body-reader.ts for what that saves per token). The reader is
+      // set on the response itself, over its original body (read only through the checker from here on):
+      // a second Response per request copied the headers and ran undici's checks again for nothing.
+      const body = call.ndjsonBody(response, deadlines, limits, options.onNdjson, finalMarkersFor(input))
+      Object.defineProperty(response, 'body', { value: body })
+      return response
     } catch (e) {
       call.finish()
       throw e instanceof GenerationError ? e : fromNetworkError(e, false)

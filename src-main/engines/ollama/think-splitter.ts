@@ -15,6 +15,10 @@ export class ThinkSplitter {
   private held = ''
 
   push(chunk: string): SplitPiece {
+    // Almost every streamed token: nothing held and no '<' that could start a tag, so the chunk goes
+    // whole to the side it is on (no slices, no search for a partial tag).
+    if (this.held === '' && !chunk.includes('<'))
+      return this.inside ? { text: '', thinking: chunk } : { text: chunk, thinking: '' }
     const out: SplitPiece = { text: '', thinking: '' }
     let rest = this.held + chunk
     this.held = ''

@@ -4,6 +4,7 @@
 import type { Api, EventPayload, Reply } from '@shared/ipc/contract'
 import type { JobSnapshot } from '@shared/jobs/job'
 import type { TrainingRunSpec } from '@shared/domain/training-run'
+import { baseModelShape, baseModelExample, type BaseModelKind } from '@shared/training/base-model'
 import { api as defaultApi, onEvent as defaultOnEvent } from '../lib/api'
 
 export type TrainingOverview = Reply<'training.overview'>
@@ -25,6 +26,20 @@ const newest = <G extends { createdAt: string }>(generations: readonly G[]): G |
   )
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
+type Storage = Pick<globalThis.Storage, 'getItem' | 'setItem'>
+/** localStorage where there is one (the renderer), nothing under Node; a sandboxed page may throw on access. */
+function defaultStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null
+  } catch {
+    return null
+  }
+}
+/** The per-recipe values a person would otherwise type again for every run. */
+const remembered = ['baseModel', 'python'] as const
+const storageKey = (recipeId: string, field: (typeof remembered)[number]) =>
+  `winnow.training.${recipeId}.${field}`
+
 /** What the person fills in; numbers stay text until the run starts, so a half-typed value is not lost. */
 export interface RunForm {
   snapshotId: string
@@ -34,6 +49,8 @@ export interface RunForm {
   /** The custom recipe's command, one argument per line. */
   customArgv: string
   python: string
+  /** The Hugging Face id or local model folder, for recipes that load one (remembered per recipe). */
+  baseModel: string
   registerInOllama: boolean
   ollamaHost: string
   label: string
@@ -46,6 +63,8 @@ export class TrainingState {
   #error = $state<string | null>(null)
   #notice = $state<string | null>(null)
   #isBusy = $state(false)
+  /** Main's refusal of the last start, shown beside the Start button. */
+  #startError = $state<string | null>(null)
   readonly form = $state<RunForm>({
     snapshotId: '',
     recipeId: 'llamacpp-finetune',
@@ -53,6 +72,7 @@ export class TrainingState {
     hyperparameters: {},
     customArgv: '',
     python: '',
+    baseModel: '',
     registerInOllama: false,
     ollamaHost: 'http://127.0.0.1:11434',
     label: '',
@@ -60,6 +80,7 @@ export class TrainingState {
   readonly #api: TrainingApi
   readonly #subscribe: Subscribe
   readonly #projectId: string
+  readonly #storage: Storage | null
   #unsubscribe: (() => void)[] = []
   #readCount = 0
   #generationCount = 0
@@ -67,10 +88,14 @@ export class TrainingState {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
   readonly #askedFor = new Set<string>()
 
-  constructor(projectId: string, deps: { api?: TrainingApi; onEvent?: Subscribe } = {}) {
+  constructor(
+    projectId: string,
+    deps: { api?: TrainingApi; onEvent?: Subscribe; storage?: Storage | null } = {},
+  ) {
     this.#projectId = projectId
     this.#api = deps.api ?? defaultApi
     this.#subscribe = deps.onEvent ?? defaultOnEvent
+    this.#storage = deps.storage === undefined ? defaultStorage() : deps.storage
   }
 
   get overview(): TrainingOverview | null {
@@ -87,6 +112,13 @@ export class TrainingState {
   }
   get notice(): string | null {
     return this.#notice
+  }
+  get startError(): string | null {
+    return this.#startError
+  }
+  /** What base model the chosen recipe loads: `hf` and `any` show the Base model field. */
+  get baseModelKind(): BaseModelKind | null {
+    return this.recipe?.recipe.baseModel ?? null
   }
   get isBusy(): boolean {
     return this.#isBusy
@@ -154,13 +186,39 @@ export class TrainingState {
     }
   }
 
-  /** Switches recipe and puts its starting values in the form. */
+  /** Switches recipe and puts its starting values in the form, with what was last used with it. */
   chooseRecipe(recipeId: string): void {
     this.form.recipeId = recipeId
+    this.#startError = null
     const defaults = this.recipe?.defaults ?? {}
     this.form.hyperparameters = Object.fromEntries(
       Object.entries(defaults).map(([name, value]) => [name, value === null ? '' : String(value)]),
     )
+    // A base model belongs to its recipe (an MLX folder is no use to TRL); the Python may be shared.
+    this.form.baseModel = this.#recall(recipeId, 'baseModel') ?? ''
+    this.form.python = this.#recall(recipeId, 'python') ?? this.form.python
+  }
+
+  #recall(recipeId: string, field: (typeof remembered)[number]): string | null {
+    try {
+      return this.#storage?.getItem(storageKey(recipeId, field)) || null
+    } catch {
+      return null
+    }
+  }
+
+  /** Keeps what a started run used, for the next run of the same recipe. */
+  #remember(spec: TrainingRunSpec): void {
+    const values = { baseModel: spec.baseModel ?? null, python: spec.python }
+    for (const field of remembered) {
+      const value = values[field]
+      if (value === null || value === '') continue
+      try {
+        this.#storage?.setItem(storageKey(spec.recipeId, field), value)
+      } catch {
+        // Storage refused (private mode, quota): the form keeps the value for this session.
+      }
+    }
   }
 
   /** Why the run cannot start yet, in words; null when it can. */
@@ -178,6 +236,13 @@ export class TrainingState {
       return 'Type your trainer command, one argument per line.'
     if (recipe.recipe.runtime.kind === 'python' && this.form.python.trim() === '')
       return 'Give the python of the environment the recipe runs in.'
+    const baseModel = this.form.baseModel.trim()
+    if (recipe.recipe.baseModel === 'hf' && baseModel === '')
+      return `Enter the base model: a Hugging Face id such as ${baseModelExample}, or the full path of a local model folder.`
+    if (recipe.recipe.baseModel !== 'gguf' && baseModel !== '') {
+      const shape = baseModelShape(baseModel)
+      if (shape.kind === 'invalid') return shape.reason
+    }
     const bad = Object.entries(this.form.hyperparameters).find(
       ([, text]) => text.trim() !== '' && !Number.isFinite(Number(text)),
     )
@@ -188,6 +253,7 @@ export class TrainingState {
     const { form } = this
     const isCustom = this.recipe?.recipe.runtime.kind === 'custom'
     const isPython = this.recipe?.recipe.runtime.kind === 'python'
+    const takesBaseModel = this.baseModelKind === 'hf' || this.baseModelKind === 'any'
     return {
       snapshotId: form.snapshotId,
       recipeId: form.recipeId,
@@ -200,19 +266,26 @@ export class TrainingState {
       ),
       customArgv: isCustom ? form.customArgv.split('\n').filter((line) => line.trim() !== '') : null,
       python: isPython ? form.python.trim() : null,
+      baseModel: takesBaseModel && form.baseModel.trim() !== '' ? form.baseModel.trim() : null,
       ollamaHost: form.registerInOllama ? form.ollamaHost.trim() : null,
       label: form.label.trim() === '' ? null : form.label.trim(),
     }
   }
 
   async start(): Promise<void> {
-    const blocker = this.blocker
-    if (blocker !== null) {
-      this.#error = blocker
-      return
-    }
+    // The reason is already written beside the (disabled) Start button.
+    if (this.blocker !== null) return
+    this.#startError = null
+    const spec = this.spec()
     await this.#act(async () => {
-      await this.#api['training.start']({ projectId: this.#projectId, spec: this.spec() })
+      try {
+        await this.#api['training.start']({ projectId: this.#projectId, spec })
+      } catch (error) {
+        // Main's refusal says what to change in the form: shown there, not as a screen error.
+        this.#startError = errorText(error)
+        return
+      }
+      this.#remember(spec)
       this.#notice = 'The run has started: its progress, loss and log are below.'
       await this.refresh()
     })

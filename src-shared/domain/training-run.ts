@@ -15,8 +15,15 @@ export type TrainingRunStatus = z.infer<typeof trainingRunStatus>
 export const trainingRunSpec = z.object({
   snapshotId: id,
   recipeId: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
-  /** The registered generation whose model is trained: its GGUF file, or its Ollama name for Python recipes. */
+  /** The registered generation that is trained: llama.cpp trains its GGUF file; the new generation follows it. */
   parentGenerationId: id,
+  /**
+   * The base model in Hugging Face form, for recipes that load one (TRL, MLX-LM; optional for a custom
+   * command's {model}): an id such as `Qwen/Qwen2.5-0.5B-Instruct` or a local model folder's full path. It
+   * must be the model the parent's Ollama model was made from. Null (absent in runs recorded before it
+   * existed) for llama.cpp, which trains the parent's own GGUF file.
+   */
+  baseModel: z.string().max(4096).nullable().optional(),
   /** Names as the recipe takes them (llama.cpp: epochs, learningRate, contextSize, threads, valSplit). */
   hyperparameters: z.record(z.string().max(64), z.number().nullable()),
   /** The custom recipe's whole command, one argument per entry; null for the shipped recipes. */
@@ -55,7 +62,10 @@ export const trainingRunStarted = z.object({
   jobId: z.string().min(1),
   spec: trainingRunSpec,
   recipeLabel: z.string(),
-  /** The model trained from: the parent generation's file (or Ollama name) and its digest where known. */
+  /**
+   * The model the trainer loaded: the parent generation's GGUF file with its digest, or the Hugging Face id or
+   * folder given for the run (no digest), or for a custom command without one the parent's Ollama name.
+   */
   baseModel: z.object({ path: z.string().min(1), sha256: sha256Hex.nullable() }),
   /** The file the trainer read: the snapshot's own file, or the plain text rendered from it. */
   dataset: trainedFile.extend({ format: z.string(), rows: z.number().int().nonnegative() }),

@@ -15,6 +15,7 @@ import { formatIds } from '../export/formats'
 import { embeddingModel, frozenSets, modelGenerationRecord, probeSettings } from '../domain/monitor'
 import type { CollapseReport } from '../monitor/collapse-report'
 import { liveRun, trainingRunSpec, trainingRunView } from '../domain/training-run'
+import { baseModelKinds } from '../training/base-model'
 
 const none = z.object({}).strict()
 const forProject = z.object({ projectId }).strict()
@@ -349,6 +350,8 @@ export const contract = {
           description: z.string(),
           reads: z.array(z.string()),
           produces: z.enum(['gguf', 'lora-adapter']),
+          /** What base model it loads: `hf` asks the person for a Hugging Face id or model folder. */
+          baseModel: z.enum(baseModelKinds),
           runtime: z.object({ kind: z.enum(['python', 'executable', 'custom']) }),
           install: z.object({ summary: z.string(), steps: z.array(z.string()) }),
         }),

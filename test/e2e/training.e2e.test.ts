@@ -123,6 +123,24 @@ describe('fine-tune screen', () => {
     // The screen reads again when it is opened.
     await page.getByTestId('nav-browse').click()
     await page.getByTestId('nav-training').click()
+    // A Python recipe asks for its base model in Hugging Face form, and shows main refusing one it cannot load.
+    await page.getByTestId('training-recipe').selectOption('trl-lora')
+    await page.getByTestId('training-python').fill(process.execPath)
+    await expect
+      .poll(() => page.getByTestId('training-blocker').textContent())
+      .toMatch(/Enter the base model: a Hugging Face id such as Qwen\/Qwen2\.5-0\.5B-Instruct/)
+    expect(await page.getByTestId('training-base-model-hint').textContent()).toMatch(
+      /same base model the parent's Ollama model was made from/,
+    )
+    await page.getByTestId('training-base-model').fill(join(work, 'no such model'))
+    await page.getByTestId('training-start').click()
+    await expect
+      .poll(() => page.getByTestId('training-start-error').textContent())
+      .toMatch(/Not started: Base model for .*: there is no .*no such model/)
+    await page.getByTestId('training-recipe').selectOption('llamacpp-finetune')
+    expect(await page.getByTestId('training-base-model').count()).toBe(0)
+    expect(await page.getByTestId('training-start-error').count()).toBe(0)
+
     await page.getByTestId('training-recipe').selectOption('custom')
     await expect
       .poll(() => page.getByTestId('training-readiness').textContent())

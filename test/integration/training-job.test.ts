@@ -3,7 +3,7 @@
 // output's digest, generation N+1 registered with its lineage, cancel, a failing trainer, a dataset edited
 // after its export, and a run left "started" by a dead process marked interrupted at the next start-up.
 import { createHash } from 'node:crypto'
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, cp, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AppServices } from '../../src-main/services/app-services'
@@ -15,6 +15,7 @@ import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 import { cleanup, tempDir } from '../e2e/harness'
 
 const fakeTrainer = resolve(import.meta.dirname, '../fakes/fake-trainer.mjs')
+const trainersDir = resolve(import.meta.dirname, '../../resources/trainers')
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex')
 
 let work: string
@@ -101,6 +102,31 @@ function spec(snapshotId: string, parentGenerationId: string, extra: string[] = 
     ollamaHost: null,
     label: null,
   }
+}
+
+/**
+ * A stand-in for a recipe's Python: an executable started without a shell (the runner execs it; the kernel
+ * reads its #! line), given `<script> --config <file>` as the shipped recipes are. It prints the base model
+ * the config names and writes a PEFT-shaped adapter. POSIX only: Windows runs no #! files.
+ */
+async function fakePython(): Promise<string> {
+  const path = join(work, 'fake python', 'python')
+  await mkdir(join(work, 'fake python'), { recursive: true })
+  const code = [
+    `#!${process.execPath}`,
+    "const { mkdirSync, readFileSync, writeFileSync } = require('node:fs')",
+    "const { join } = require('node:path')",
+    'const [script, , configPath] = process.argv.slice(2)',
+    "const config = JSON.parse(readFileSync(configPath, 'utf8'))",
+    'console.log(`fake-python: ${script} loads ${config.base_model}`)',
+    'console.log(JSON.stringify({ step: 1, total: 1, loss: 1.5 }))',
+    'mkdirSync(config.output_dir, { recursive: true })',
+    "writeFileSync(join(config.output_dir, 'adapter_config.json'), JSON.stringify({ base_model_name_or_path: config.base_model }))",
+    "writeFileSync(join(config.output_dir, 'adapter_model.safetensors'), 'weights')",
+  ]
+  await writeFile(path, `${code.join('\n')}\n`)
+  await chmod(path, 0o755)
+  return path
 }
 
 function watchJob(jobId: string): JobSnapshot[] {
@@ -325,6 +351,72 @@ describe('training.run job', () => {
       /Generation 1's model .*moved-away.gguf cannot be read \(ENOENT\)\. Put the file back/,
     )
   })
+
+  it.skipIf(process.platform === 'win32' || /\s/.test(process.execPath))(
+    'gives a TRL run the base model entered for it, and refuses one without it or with one TRL cannot load',
+    async () => {
+      const snapshot = await exportSnapshot()
+      const parentId = await registerBase()
+      const python = await fakePython()
+      const start = (s: TrainingRunSpec) => services.handlers['training.start']({ projectId, spec: s })
+      const trl = (baseModel?: string | null): TrainingRunSpec => ({
+        ...spec(snapshot.id, parentId),
+        recipeId: 'trl-lora',
+        hyperparameters: { epochs: 1 },
+        customArgv: null,
+        python,
+        baseModel,
+      })
+      // Refused at once, saying what to enter; the parent's GGUF is no longer passed off as a TRL base model.
+      for (const missing of [undefined, null, ' '])
+        await expect(start(trl(missing))).rejects.toThrow(
+          /loads its base model in Hugging Face form, not as a GGUF file or an Ollama name: under Base model, enter a Hugging Face id such as Qwen\/Qwen2\.5-0\.5B-Instruct or the full path of a local model folder/,
+        )
+      await expect(start(trl(join(work, 'base.gguf')))).rejects.toThrow(/is a GGUF file/)
+      await expect(start(trl(join(work, 'no such folder')))).rejects.toThrow(/there is no .*no such folder/)
+      await expect(start(trl('tiny:latest'))).rejects.toThrow(/looks like an Ollama model name/)
+      await expect(
+        start({
+          ...spec(snapshot.id, parentId),
+          recipeId: 'llamacpp-finetune',
+          baseModel: 'Qwen/Qwen2.5-0.5B',
+        }),
+      ).rejects.toThrow(/takes no other base model/)
+      expect((await services.handlers['jobs.list']({ projectId })).length).toBe(0)
+
+      // A local folder (hostile name and all) reaches the trainer as the config's base_model, byte-exact.
+      const folder = join(work, `Qwen2.5 "0.5B" {model} $(x) é`)
+      await mkdir(folder, { recursive: true })
+      await writeFile(join(folder, 'config.json'), '{}')
+      const { jobId } = await start(trl(folder))
+      const job = await jobSettled(services, jobId)
+      expect(job.error).toBeNull()
+      const [run] = (await overview()).runs
+      const configPath = join(run!.started.workDir, 'trainer-config.json')
+      const config = JSON.parse(await readFile(configPath, 'utf8')) as { base_model: string; recipe: string }
+      expect(config).toMatchObject({ base_model: folder, recipe: 'trl-lora' })
+      expect(run!.started.argv).toEqual([python, join(trainersDir, 'trl_lora.py'), '--config', configPath])
+      // The run records what the trainer loaded: the folder, with no digest (not the parent's GGUF).
+      expect(run!.started.baseModel).toEqual({ path: folder, sha256: null })
+      expect(run!.started.spec.baseModel).toBe(folder)
+      expect(run!.finished!.logTail).toContain(`trl_lora.py loads ${folder}`)
+      expect(run!.finished).toMatchObject({ status: 'done', generationId: null })
+      expect(run!.finished!.outputs.map((f) => f.name)).toEqual([
+        'adapter_model.safetensors',
+        'adapter_config.json',
+      ])
+
+      // A Hugging Face id goes through as it is.
+      const byId = await start(trl(' Qwen/Qwen2.5-0.5B-Instruct '))
+      expect((await jobSettled(services, byId.jobId)).error).toBeNull()
+      const latest = (await overview()).runs.find((r) => r.started.jobId === byId.jobId)!
+      expect(latest.started.baseModel).toEqual({ path: 'Qwen/Qwen2.5-0.5B-Instruct', sha256: null })
+      const latestConfig = JSON.parse(
+        await readFile(join(latest.started.workDir, 'trainer-config.json'), 'utf8'),
+      ) as { base_model: string }
+      expect(latestConfig.base_model).toBe('Qwen/Qwen2.5-0.5B-Instruct')
+    },
+  )
 
   it('marks a run whose process died while training as interrupted at the next start-up', async () => {
     const snapshot = await exportSnapshot()

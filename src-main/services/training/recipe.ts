@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { formatIds } from '@shared/export/formats'
 import { AppFailure } from '@shared/ipc/result'
+import { baseModelKinds } from '@shared/training/base-model'
 import { placeholderNames, renderArgv } from './argv-template'
 
 /** What a trainer can read: an export format, or the plain text file llama-finetune trains on. */
@@ -53,6 +54,9 @@ export const recipeSchema = z
     reads: z.array(z.enum(datasetKinds)).min(1),
     produces: z.enum(['gguf', 'lora-adapter']),
     methods: z.array(z.enum(trainingMethods)).min(1),
+    /** What base model the trainer loads (see base-model.ts in src-shared/training): it decides what the
+     *  screen asks for and what {model} and the config's base_model hold. */
+    baseModel: z.enum(baseModelKinds),
     runtime: runtimeSchema,
     requirements: z.strictObject({
       platforms: z.array(z.enum(['linux', 'darwin', 'win32'])).min(1),
@@ -75,6 +79,20 @@ export const recipeSchema = z
     // A Python script learns everything from the config file; without {config} it could not run.
     if (recipe.runtime.kind === 'python' && !recipe.argv.some((a) => a.includes('{config}')))
       ctx.addIssue({ code: 'custom', path: ['argv'], message: 'A Python recipe must pass {config}.' })
+    // The base model reaches the trainer as {model} or as the config file's base_model, or not at all.
+    if (!recipe.argv.some((a) => a.includes('{model}') || a.includes('{config}')))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['argv'],
+        message: 'The argv must pass {model} or {config}, or the trainer never learns its base model.',
+      })
+    // The shipped Python scripts load with from_pretrained / mlx_lm.load, which take no GGUF file.
+    if (recipe.runtime.kind === 'python' && recipe.baseModel === 'gguf')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseModel'],
+        message: 'A Python recipe loads a Hugging Face model ("hf"), not the parent\'s GGUF file.',
+      })
   })
 export type Recipe = z.infer<typeof recipeSchema>
 

@@ -32,7 +32,7 @@ export interface CommandInput {
   spec: TrainingRunSpec
   runId: string
   dataset: TrainingDataset
-  /** The parent's GGUF file, or its Ollama / Hugging Face name for the Python recipes. */
+  /** What the trainer loads (base-model.ts): the parent's GGUF file, or the Hugging Face id or folder given. */
   baseModel: string
   workDir: string
   outputDir: string

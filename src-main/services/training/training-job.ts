@@ -17,7 +17,7 @@ import type { JobContext, JobWorker } from '../jobs/job-runner'
 import type { MonitorLog } from '../monitor/monitor-log'
 import type { MonitorService } from '../monitor/monitor-service'
 import type { ProjectRegistry } from '../projects/project-registry'
-import { digestFile } from './file-digest'
+import { baseModelDigest, chooseBaseModel } from './base-model'
 import { loadRecipes } from './recipe'
 import { trainingCommand } from './training-command'
 import { trainingDataset } from './training-dataset'
@@ -91,15 +91,16 @@ async function runTraining(
   const recipe = (await loadRecipes(deps.trainersDir())).find((r) => r.id === spec.recipeId)
   if (recipe === undefined) throw new AppFailure('not-found', `There is no trainer recipe ${spec.recipeId}.`)
 
+  // What the trainer loads, recorded as it is given to it: the parent's GGUF (with its digest) or the
+  // Hugging Face id or folder the run names. Checked before anything is written.
+  const choice = await chooseBaseModel(recipe, spec, parent)
+
   const runId = uuidv7()
   const workDir = join(deps.registry.folder(projectId), 'training', runId)
   const outputDir = join(workDir, 'output')
   await mkdir(outputDir, { recursive: true })
   const dataset = await trainingDataset(recipe, snapshot, workDir)
-  const baseModel = {
-    path: parent.ggufPath ?? parent.ollama?.name ?? parent.label,
-    sha256: parent.ggufPath === null ? null : await parentDigest(parent.ggufPath, parent.generation),
-  }
+  const baseModel = { path: choice.path, sha256: await baseModelDigest(choice, parent) }
   const command = await trainingCommand({
     recipe,
     spec,
@@ -229,18 +230,6 @@ async function runTraining(
       seconds: seconds(),
     })
     throw error
-  }
-}
-
-async function parentDigest(path: string, generation: number): Promise<string> {
-  try {
-    return (await digestFile(path)).digest.slice('sha256:'.length)
-  } catch (error) {
-    throw new AppFailure(
-      'not-found',
-      `Generation ${generation}'s model ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). ` +
-        'Put the file back, or register the model where it is now as a new generation.',
-    )
   }
 }
 

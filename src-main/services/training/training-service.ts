@@ -7,6 +7,7 @@ import type { ModelGenerationRecord } from '@shared/domain/monitor'
 import type { SnapshotSummary } from '@shared/training/training-fold'
 import type { JobRunner } from '../jobs/job-runner'
 import type { MonitorLog } from '../monitor/monitor-log'
+import { chooseBaseModel } from './base-model'
 import { cachedLlamaFinetune, requireBuildTools } from './llama-finetune-build'
 import { llamaFinetuneRecipeId } from './llamacpp-recipe'
 import { loadRecipes, type Recipe } from './recipe'
@@ -100,6 +101,8 @@ export class TrainingService {
     const recipe = (await loadRecipes(this.#trainersDir())).find((r) => r.id === spec.recipeId)
     if (recipe === undefined)
       throw new AppFailure('not-found', `There is no trainer recipe ${spec.recipeId}.`)
+    // A base model the trainer could not load is answered now, not minutes later as a failed job.
+    await chooseBaseModel(recipe, spec, parent)
     const title = `Fine-tune ${parent.label} on ${snapshot.name} (${recipe.label})`
     const job = await this.#jobs.start(projectId, trainingJobKind, title, { projectId, spec })
     return { jobId: job.id }

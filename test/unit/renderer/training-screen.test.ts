@@ -134,11 +134,40 @@ describe('TrainingState', () => {
             description: 'd',
             reads: ['plain-text'],
             produces: 'lora-adapter',
+            baseModel: 'any',
             runtime: { kind: 'custom' },
             install: { summary: 's', steps: ['x'] },
           },
           readiness: { isReady: true, note: 'Type your command' },
           defaults: { epochs: 1, learning_rate: 0.0002 },
+        },
+        ...['trl-lora', 'mlx-lora'].map((id) => ({
+          recipe: {
+            id,
+            label: id === 'trl-lora' ? 'TRL LoRA' : 'MLX LoRA',
+            description: 'd',
+            reads: ['sft-messages'],
+            produces: 'lora-adapter',
+            baseModel: 'hf',
+            runtime: { kind: 'python' },
+            install: { summary: 's', steps: ['x'] },
+          },
+          readiness: { isReady: true, note: 'Needs a Python' },
+          defaults: { epochs: 1 },
+        })),
+        {
+          recipe: {
+            id: 'llamacpp-finetune',
+            label: 'llama.cpp',
+            description: 'd',
+            reads: ['plain-text'],
+            produces: 'gguf',
+            baseModel: 'gguf',
+            runtime: { kind: 'executable' },
+            install: { summary: 's', steps: ['x'] },
+          },
+          readiness: { isReady: true, note: 'built' },
+          defaults: { epochs: 2 },
         },
       ],
     }) as unknown as Api
@@ -212,8 +241,76 @@ describe('TrainingState', () => {
       hyperparameters: { epochs: 3, learning_rate: null },
       customArgv: ['node', 'trainer.mjs', '--data', '{dataset}'],
       python: null,
+      baseModel: null,
       ollamaHost: null,
       label: null,
+    })
+    // A custom command may name its own base model; a malformed one is caught before main sees it.
+    state.form.baseModel = 'qwen2.5:0.5b'
+    expect(state.blocker).toMatch(/looks like an Ollama model name/)
+    state.form.baseModel = 'Qwen/Qwen2.5-0.5B-Instruct'
+    expect(state.spec().baseModel).toBe('Qwen/Qwen2.5-0.5B-Instruct')
+  })
+
+  it('asks a TRL or MLX run for its base model, remembers it per recipe, and shows main refusing one', async () => {
+    const stored = new Map<string, string>()
+    const storage = {
+      getItem: (key: string) => stored.get(key) ?? null,
+      setItem: (key: string, value: string) => void stored.set(key, value),
+    }
+    const started: unknown[] = []
+    let refusal: string | null = null
+    const starting = {
+      ...api(overview([generation('g0', 0, null)])),
+      'training.start': async (request: { spec: unknown }) => {
+        if (refusal !== null) throw new Error(refusal)
+        started.push(request.spec)
+        return { jobId: 'j1' }
+      },
+    } as unknown as Api
+    const state = new TrainingState('p', { api: starting, onEvent: () => () => undefined, storage })
+    await state.open()
+    expect(state.baseModelKind).toBe('gguf')
+    state.chooseRecipe('trl-lora')
+    expect(state.baseModelKind).toBe('hf')
+    state.form.python = '/venv/bin/python'
+    expect(state.blocker).toMatch(
+      /^Enter the base model: a Hugging Face id such as Qwen\/Qwen2\.5-0\.5B-Instruct, or the full path/,
+    )
+    state.form.baseModel = '/models/qwen.gguf'
+    expect(state.blocker).toMatch(/is a GGUF file/)
+    state.form.baseModel = ' /models/Qwen2.5-0.5B-Instruct '
+    expect(state.blocker).toBeNull()
+    expect(state.spec()).toMatchObject({
+      recipeId: 'trl-lora',
+      python: '/venv/bin/python',
+      baseModel: '/models/Qwen2.5-0.5B-Instruct',
+    })
+
+    // Main's refusal is shown by the form, and nothing is remembered from a run that did not start.
+    refusal = 'Base model for TRL LoRA: there is no /models/Qwen2.5-0.5B-Instruct.'
+    await state.start()
+    expect(state.startError).toBe(refusal)
+    expect(state.error).toBeNull()
+    expect(stored.size).toBe(0)
+    refusal = null
+    await state.start()
+    expect(state.startError).toBeNull()
+    expect(started).toHaveLength(1)
+
+    // Each recipe keeps its own base model; llama.cpp asks for none and sends none.
+    state.chooseRecipe('mlx-lora')
+    expect(state.form.baseModel).toBe('')
+    expect(state.form.python).toBe('/venv/bin/python')
+    state.chooseRecipe('llamacpp-finetune')
+    state.form.baseModel = 'left over'
+    expect(state.spec().baseModel).toBeNull()
+    const next = new TrainingState('p', { api: starting, onEvent: () => () => undefined, storage })
+    await next.open()
+    next.chooseRecipe('trl-lora')
+    expect(next.form).toMatchObject({
+      baseModel: '/models/Qwen2.5-0.5B-Instruct',
+      python: '/venv/bin/python',
     })
   })
 })

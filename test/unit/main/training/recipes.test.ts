@@ -42,6 +42,13 @@ describe('shipped manifests', () => {
     expect(recipes.map((r) => r.id)).toEqual(['custom', 'llamacpp-finetune', 'mlx-lora', 'trl-lora'])
     expect(recipe('llamacpp-finetune')).toMatchObject({ reads: ['plain-text'], produces: 'gguf' })
     expect(recipe('trl-lora')).toMatchObject({ produces: 'lora-adapter', methods: ['sft', 'dpo'] })
+    // What each loads: TRL and MLX-LM a Hugging Face model the person names, llama.cpp the parent's GGUF.
+    expect(Object.fromEntries(recipes.map((r) => [r.id, r.baseModel]))).toEqual({
+      custom: 'any',
+      'llamacpp-finetune': 'gguf',
+      'mlx-lora': 'hf',
+      'trl-lora': 'hf',
+    })
     expect(recipe('mlx-lora').requirements).toMatchObject({
       platforms: ['darwin'],
       accelerator: 'apple-silicon',
@@ -117,6 +124,25 @@ describe('the manifest schema', () => {
     expect(recipeSchema.safeParse({ ...valid(), defaults: { learning_rate: -1 } }).success).toBe(false)
   })
 
+  it('requires the kind of base model a recipe loads, and refuses one its trainer cannot take', () => {
+    const { baseModel: _, ...undeclared } = valid()
+    expect(recipeSchema.safeParse(undeclared).error?.issues[0]?.path).toEqual(['baseModel'])
+    expect(recipeSchema.safeParse({ ...valid(), baseModel: 'ollama' }).success).toBe(false)
+    for (const kind of ['hf', 'any'])
+      expect(recipeSchema.safeParse({ ...valid(), baseModel: kind }).success).toBe(true)
+    // The shipped Python scripts load with from_pretrained / mlx_lm.load: no GGUF.
+    expect(recipeSchema.safeParse({ ...valid(), baseModel: 'gguf' }).error?.message).toMatch(
+      /A Python recipe loads a Hugging Face model/,
+    )
+    const llama = JSON.parse(JSON.stringify(recipe('llamacpp-finetune'))) as Record<string, unknown>
+    expect(recipeSchema.safeParse(llama).success).toBe(true)
+    // A trainer given neither {model} nor {config} could never learn its base model.
+    expect(
+      recipeSchema.safeParse({ ...llama, argv: ['--file', '{dataset}', '-o', '{output}/m.gguf'] }).error
+        ?.message,
+    ).toMatch(/must pass \{model\} or \{config\}/)
+  })
+
   it('loadRecipes names the bad file and field, and refuses a repeated id', async () => {
     const dir = join(scratch, 'bad-recipes')
     await mkdir(dir, { recursive: true })
@@ -125,6 +151,8 @@ describe('the manifest schema', () => {
     await expect(loadRecipes(dir)).rejects.toThrow(/b\.json: label:/)
     await writeFile(join(dir, 'b.json'), JSON.stringify(valid()))
     await expect(loadRecipes(dir)).rejects.toThrow(/b\.json repeats the id trl-lora/)
+    await writeFile(join(dir, 'b.json'), JSON.stringify({ ...valid(), id: 'b', baseModel: 'safetensors' }))
+    await expect(loadRecipes(dir)).rejects.toThrow(/b\.json: baseModel: /)
     await writeFile(join(dir, 'b.json'), '{ nope')
     await expect(loadRecipes(dir)).rejects.toThrow(/b\.json is not valid JSON/)
   })

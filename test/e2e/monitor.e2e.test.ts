@@ -115,6 +115,16 @@ describe('collapse monitor dashboard', () => {
     expect(await perplexityChart.locator('circle').count()).toBe(2)
     expect(await perplexityChart.locator('polygon').count()).toBe(1)
     expect(await perplexityChart.locator('svg').getAttribute('aria-label')).toMatch(/generation 1 \d+/)
+    // Every metric has its band now, the text metrics' from half-samples of the continuations.
+    const distinctChart = page.locator('[data-testid="monitor-chart"][data-metric="distinct.n2"]')
+    expect(await distinctChart.locator('polygon').count()).toBe(1)
+    expect(await distinctChart.locator('svg').getAttribute('aria-label')).toMatch(/90 % band/)
+    // Neither generation names a training dataset, and no embedding model was chosen: both panels say so,
+    // and how to get the figures, instead of showing nothing.
+    expect(await page.getByTestId('monitor-mix').textContent()).toMatch(/No training dataset is recorded/)
+    expect(await page.getByTestId('monitor-embedding-note').textContent()).toMatch(
+      /No embedding model is configured.*Probe with embeddings/,
+    )
     // Drill-down: one probe prompt's continuations side by side, a column per generation, a row per seed.
     const samples = page.getByTestId('monitor-samples')
     expect(await samples.locator('thead th').count()).toBe(2)

@@ -158,7 +158,7 @@ async function readiness(recipe: Recipe): Promise<RecipeReadiness> {
     case 'python':
       return {
         isReady: true,
-        note: `Needs a Python ${recipe.requirements.python ?? ''} environment with ${recipe.requirements.packages.join(', ')}: give its python below. ${recipe.install.summary}`,
+        note: `Needs a Python ${recipe.requirements.python ?? ''} environment with ${recipe.requirements.packages.join(', ')}: give its python${recipe.baseModel === 'hf' ? ' and the base model' : ''} below. ${recipe.install.summary}`,
       }
     case 'custom':
       return {

@@ -50,8 +50,10 @@ function trainingItemOf(
 }
 
 function select(snapshot: SnapshotForMix, inputs: readonly SelectionInput[], sets: ProtectedSets) {
-  const spec = datasetSpec.parse(snapshot.spec)
-  const stream = new SelectionStream(spec, sets)
+  // A spec this version cannot read (a hand-made or future snapshot) cannot be selected again.
+  const parsed = datasetSpec.safeParse(snapshot.spec)
+  if (!parsed.success) return null
+  const stream = new SelectionStream(parsed.data, sets)
   const rows = new Map<number, { input: SelectionInput; kind: 'human-original' | 'accepted'; text: string }>()
   for (const input of inputs)
     for (const { item, row } of stream.add(input))
@@ -63,13 +65,13 @@ function select(snapshot: SnapshotForMix, inputs: readonly SelectionInput[], set
 
 /**
  * Rebuilds the train split's items. `inputs` are the records of the snapshot's samples as the log held them at
- * the snapshot's `logSeq`; `sets` the frozen probe and reference sets.
+ * the snapshot's `logSeq`; `sets` the frozen probe and reference sets. Null when the training set cannot be rebuilt.
  */
 export function snapshotTraining(
   snapshot: SnapshotForMix,
   inputs: readonly SelectionInput[],
   sets: ProtectedSets = noProtectedSets,
-): SnapshotTraining {
+): SnapshotTraining | null {
   // An export made before the sets were frozen did not see them (accumulate then kept their human originals,
   // now left out): of the two selections, the one that gives the recorded train split is the export's.
   const attempts = [select(snapshot, inputs, sets), select(snapshot, inputs, noProtectedSets)].flatMap((a) =>
@@ -79,7 +81,8 @@ export function snapshotTraining(
   const isRecorded = (ids: readonly string[]) =>
     ids.length === recorded.size && ids.every((id) => recorded.has(id))
   const selected = attempts.find((a) => isRecorded(a.selection.splits.train)) ?? attempts[0]
-  if (selected === undefined) throw new Error('the snapshot selection was refused with no protected sets')
+  // Unreadable spec, or refused even without the sets: the training set cannot be rebuilt from the log.
+  if (selected === undefined) return null
   const { selection, rows } = selected
   const items: TrainingItem[] = []
   const humanSampleIds = new Set<string>()

@@ -36,6 +36,7 @@ const probe = (generationId: string, texts: string[], perplexity: number): Probe
   samples: texts.map((text, i) => ({ probeSampleId: 'p1', seed: i, text })),
   confidence: null,
   confidenceParts: [],
+  embedding: null,
   heldOut: {
     perplexity,
     forgottenShare: 0,

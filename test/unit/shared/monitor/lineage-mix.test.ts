@@ -60,6 +60,13 @@ const mixOf = (entry: GenerationDataMix | { missing: string } | undefined) => {
   return entry
 }
 
+/** snapshotTraining for a snapshot it can rebuild. */
+const rebuild = (...args: Parameters<typeof snapshotTraining>) => {
+  const result = snapshotTraining(...args)
+  if (result === null) throw new Error('the snapshot could not be rebuilt')
+  return result
+}
+
 describe('lineageMix', () => {
   it('counts the ancestors’ human originals as the ones to keep, and sees a sibling’s as none of its business', () => {
     const trainings = new Map([
@@ -160,7 +167,7 @@ describe('snapshotTraining', () => {
   }
 
   it('rebuilds the items the export kept: accepted texts only when the originals were filtered out', () => {
-    const result = snapshotTraining(
+    const result = rebuild(
       { id: 'snap', name: 'replace', spec, splits: { train: ['s1', 's2'], test: [] } },
       inputs,
     )
@@ -174,7 +181,7 @@ describe('snapshotTraining', () => {
   })
 
   it('says so when the log no longer gives the split the export recorded', () => {
-    const result = snapshotTraining(
+    const result = rebuild(
       { id: 'snap', name: 'replace', spec, splits: { train: ['s1', 's2', 's3'], test: [] } },
       inputs,
     )
@@ -183,12 +190,17 @@ describe('snapshotTraining', () => {
 })
 
 describe('snapshotTraining and the frozen sets', () => {
+  it('gives null for a snapshot whose spec this version cannot read, rather than failing the report', () => {
+    const unreadable = { id: 'x', name: 'hand-made', spec: {}, splits: { train: ['s1'], test: [] } }
+    expect(snapshotTraining(unreadable as never, inputs, sets)).toBeNull()
+  })
+
   const inputs = ['s1', 's2', 's3'].map((id) => ({ record: record(id, false), tags: [], reviewedAt: null }))
   const spec = { ...defaultDatasetSpec, split: { testFraction: 0, seed: 0 } }
   const sets = { sampleIds: ['s3'], textHashes: [] }
 
   it('leaves out a protected human original, as an export after the freeze did', () => {
-    const after = snapshotTraining(
+    const after = rebuild(
       { id: 'a', name: 'after', spec, splits: { train: ['s1', 's2'], test: [] } },
       inputs,
       sets,
@@ -198,7 +210,7 @@ describe('snapshotTraining and the frozen sets', () => {
   })
 
   it('keeps it for an export made before the freeze, whose split has it', () => {
-    const before = snapshotTraining(
+    const before = rebuild(
       { id: 'b', name: 'before', spec, splits: { train: ['s1', 's2', 's3'], test: [] } },
       inputs,
       sets,

@@ -76,7 +76,7 @@ export class CandidateRecorder {
   }
 
   #gather(): Promise<void> {
-    return new Promise((resolve) => {
+    return new Promise<void>((resolve) => {
       const timer = setTimeout(stop, GATHER_MS)
       function stop(): void {
         clearTimeout(timer)

@@ -14,6 +14,8 @@ export interface SamplingOptions {
   seed: number | null
   maxTokens: number | null
   stop: string[]
+  /** 1 turns the penalty off; absent or null leaves the server's default (Ollama's is 1.1). */
+  repeatPenalty?: number | null
 }
 
 export interface GenerateRequest {

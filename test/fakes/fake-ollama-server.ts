@@ -92,6 +92,8 @@ export class FakeOllamaServer {
   readonly blobUploads: { digest: string; bytes: number; isChunked: boolean; accepted: boolean }[] = []
   /** Every /api/create body as received, so tests can check the payload against the API. */
   readonly createRequests: Body[] = []
+  /** Every /api/generate and /api/chat body as received: what decoding options reached the server. */
+  readonly generateRequests: Body[] = []
   /** Ollama 0.12 takes `adapters` with `from`; later releases refuse them with 400 (as real servers do). */
   acceptsAdapters = true
   /** Faults consumed one per matching request, in order. */
@@ -208,6 +210,7 @@ export class FakeOllamaServer {
         return this.embed(body, res)
       case 'generate':
       case 'chat':
+        this.generateRequests.push(body)
         return this.generate(route, body, res, fault)
       case 'pull':
         return this.pull(body, res)

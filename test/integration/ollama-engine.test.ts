@@ -17,6 +17,7 @@ import { FakeOllamaServer, deterministicWords, embedding } from '../fakes/fake-o
 const DEADLINE_MS = 300
 /** For the tests about deadlines; the others get generous ones, so a busy machine cannot fail them. */
 const SHORT = { headersMs: DEADLINE_MS, firstChunkMs: DEADLINE_MS, idleMs: DEADLINE_MS }
+import { probeSampling } from '../../src-main/services/monitor/probe-job'
 let fake: FakeOllamaServer
 
 beforeEach(async () => {
@@ -92,6 +93,15 @@ describe('success paths', () => {
     expect(result.doneReason).toBe('length')
     expect(fake.count('generate')).toBe(1)
     expect(fake.count('chat')).toBe(0)
+  })
+
+  it('sends the decoding options the request asks for, repeat penalty only when it is given', async () => {
+    await engine().generate(request({ sampling: probeSampling(11, 5) }))
+    await engine().generate(request())
+    const [probe, plain] = fake.generateRequests.map((body) => (body as { options?: object }).options)
+    // The monitor's fixed decoding, as it reaches the server: no truncation, neutral repeat penalty.
+    expect(probe).toEqual({ temperature: 1, top_p: 1, top_k: 0, seed: 11, num_predict: 5, repeat_penalty: 1 })
+    expect(plain).toEqual({ temperature: 0.7, seed: 7 }) // no repeat_penalty: the server's default stands
   })
 
   it('parses per-token logprobs with their alternatives', async () => {

@@ -243,6 +243,8 @@ export class OllamaEngine implements Engine {
     if (sampling.seed !== null) options.seed = sampling.seed
     if (sampling.maxTokens !== null) options.num_predict = sampling.maxTokens
     if (sampling.stop.length > 0) options.stop = sampling.stop
+    if (sampling.repeatPenalty !== undefined && sampling.repeatPenalty !== null)
+      options.repeat_penalty = sampling.repeatPenalty
     // Never `images`: ollama-js in Node would read any existing file path named there.
     const common = {
       model: request.model,

@@ -50,11 +50,10 @@ const EMBEDDING_BAND_ROUNDS = 24
 /**
  * The probes' fixed decoding (COLLAPSE.md): the model's own distribution — temperature 1, top-k 0 and top-p 1
  * (the truncating samplers off), a fixed seed — and repeat penalty 1, the neutral value: Ollama penalises
- * repeats by default (1.1), which would bend the very repetition the monitor measures. SamplingOptions has no
- * repeat penalty yet, so the field is carried for the Ollama engine to pass on as repeat_penalty once it reads
- * it; the embedded engine evaluates without any penalty already.
+ * repeats by default (1.1), which would bend the very repetition the monitor measures. The Ollama engine sends
+ * it as repeat_penalty; the embedded engine evaluates without any penalty already.
  */
-export function probeSampling(seed: number, maxTokens: number): SamplingOptions & { repeatPenalty: number } {
+export function probeSampling(seed: number, maxTokens: number): SamplingOptions {
   return { temperature: 1, topP: 1, topK: 0, seed, maxTokens, stop: [], repeatPenalty: 1 }
 }
 

@@ -13,6 +13,7 @@ import { createImportWorker } from './import/import-job'
 import { ImportService } from './import/import-service'
 import { createGenerationWorker } from './generation/generation-job'
 import { isLoopbackHost } from './generation/loopback-host'
+import { localOllamaGguf } from './monitor/ollama-model-file'
 import { OllamaEngine, type OllamaEngineOptions } from '../engines/ollama/ollama-engine'
 import { ReviewService } from './review/review-service'
 import { MergeService } from './merge/merge-service'
@@ -91,7 +92,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         g.engine === 'ollama' && g.ollama !== null
           ? engineForHost(g.ollama.host)
           : embedded.engineFor(g.ggufPath ?? ''),
-      scorerFor: (g) => (g.ggufPath === null ? null : embedded.engineFor(g.ggufPath)),
+      scorerFor: async (g, signal) => {
+        if (g.ggufPath !== null) return embedded.engineFor(g.ggufPath)
+        if (g.ollama === null) return null
+        const blob = await localOllamaGguf(engineForHost(g.ollama.host), g.ollama.host, g.ollama.name, signal)
+        return blob === null ? null : embedded.engineFor(blob)
+      },
       embedderFor: (m) =>
         m.engine === 'ollama' && m.host !== null ? engineForHost(m.host) : embedded.engineFor(m.model),
     }),

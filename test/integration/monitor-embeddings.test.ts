@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AppServices } from '../../src-main/services/app-services'
 import type { EmbeddingModel } from '@shared/domain/monitor'
 import { reportSeries } from '@shared/monitor/report-series'
-import { FakeOllamaServer } from '../fakes/fake-ollama-server'
+import { FakeOllamaServer, fakeModel } from '../fakes/fake-ollama-server'
 import { jobSettled, openTestServices } from '../fakes/test-services'
 import { cleanup, tempDir } from '../e2e/harness'
 import { seedHumanSamples, storyPrompts, storyReferences } from '../factories/monitor'
@@ -58,6 +58,52 @@ async function probe(generationId: string, embedding: EmbeddingModel | null) {
   const job = await jobSettled(services, jobId)
   expect(job.status).toBe('done')
 }
+
+describe('collapse monitor: an Ollama generation', () => {
+  it('scores the references with the GGUF blob behind a local Ollama model, and with none when the file it names is not here', async () => {
+    // As for a model pulled on this machine: /api/show's Modelfile names its weights blob by path.
+    ollama.models.push(fakeModel('stories:260k', { modelFile: MODEL }))
+    const viaOllama = await services.handlers['monitor.register']({
+      projectId,
+      generation: {
+        label: 'stories in Ollama',
+        parentId: null,
+        engine: 'ollama',
+        ggufPath: null,
+        ollama: { host: ollama.url, name: 'stories:260k' },
+        trainingSnapshotId: null,
+      },
+    })
+    const asFile = await register('the same file', viaOllama.id)
+    await probe(viaOllama.id, null)
+    await probe(asFile.id, null)
+    const report = await services.handlers['monitor.report']({ projectId })
+    const [fromOllama, fromFile] = report.generations
+    // The same weights, read from the blob Ollama named: the same exact perplexity as the file itself.
+    const perplexity = fromOllama!.metrics!.heldOut!.perplexity!
+    expect(perplexity).toBeGreaterThan(1)
+    expect(perplexity).toBeCloseTo(fromFile!.metrics!.heldOut!.perplexity!, 9)
+
+    // A model whose Modelfile names no file here (a remote host's path, or a model name): no perplexity.
+    ollama.models.push(fakeModel('elsewhere:1b', { modelFile: '/nowhere/.ollama/models/blobs/sha256-00' }))
+    const remote = await services.handlers['monitor.register']({
+      projectId,
+      generation: {
+        label: 'not on this machine',
+        parentId: viaOllama.id,
+        engine: 'ollama',
+        ggufPath: null,
+        ollama: { host: ollama.url, name: 'elsewhere:1b' },
+        trainingSnapshotId: null,
+      },
+    })
+    await probe(remote.id, null)
+    const after = await services.handlers['monitor.report']({ projectId })
+    const unscored = after.generations.find((g) => g.id === remote.id)
+    expect(unscored?.probedAt).not.toBeNull()
+    expect(unscored?.metrics?.heldOut?.perplexity ?? null).toBeNull()
+  })
+})
 
 describe('collapse monitor: embedding metrics', () => {
   it('embeds through an Ollama embedding model and charts the embedding metrics with bands', async () => {

@@ -14,6 +14,7 @@ import { fromNetworkError, fromStatus } from './failures'
 import { guardedFetch, type Deadlines, type GuardOptions } from './guarded-fetch'
 import type { NdjsonChecker } from './ndjson-checker'
 import { hostSemaphore, type Semaphore } from './semaphore'
+import { modelfileSource } from './modelfile-source'
 import { Accumulator } from './stream-accumulator'
 
 export interface RetryPolicy {
@@ -49,6 +50,8 @@ export interface ModelShow {
   quantization: string | null
   capabilities: string[]
   modifiedAt: string | null
+  /** The file the Modelfile's FROM names by absolute path (the weights blob on the server's machine), else null. */
+  modelFile: string | null
 }
 
 /**
@@ -152,6 +155,7 @@ export class OllamaEngine implements Engine {
       quantization: res.details?.quantization_level ?? null,
       capabilities: Array.isArray(caps) ? caps.filter((c): c is string => typeof c === 'string') : [],
       modifiedAt: res.modified_at ? String(res.modified_at) : null,
+      modelFile: modelfileSource(res.modelfile),
     }
   }
 

@@ -36,8 +36,11 @@ export interface ProbeParams {
 export interface ProbeEngines {
   /** What writes the probe continuations: the embedded engine or an Ollama host. */
   generatorFor(generation: ModelGenerationRecord): Engine
-  /** Exact likelihood needs the GGUF file in the embedded engine; null without one. */
-  scorerFor(generation: ModelGenerationRecord): ScoringEngine | null
+  /**
+   * Exact likelihood needs the GGUF file in the embedded engine (the generation's own, or the blob behind a
+   * local Ollama model); null without one.
+   */
+  scorerFor(generation: ModelGenerationRecord, signal: AbortSignal): Promise<ScoringEngine | null>
   /** What embeds texts for the embedding metrics: an Ollama host, or the embedded engine with a GGUF file. */
   embedderFor(model: EmbeddingModel): Engine
 }
@@ -124,9 +127,9 @@ async function runProbe(
   const prompts = pick(byId, sets.probeSampleIds, 'probe')
   const references = pick(byId, sets.referenceSampleIds, 'reference')
   const { samplesPerPrompt, maxTokens, seed, topLogprobs } = sets.settings
-  const scorer = engines.scorerFor(generation)
+  const scorer = await engines.scorerFor(generation, context.signal)
   const baseline = fold.ordered().find((g) => g.generation === 0)
-  const baselineScorer = baseline === undefined ? null : engines.scorerFor(baseline)
+  const baselineScorer = baseline === undefined ? null : await engines.scorerFor(baseline, context.signal)
   // Continuations are written, then scored by generation 0 (when it has a GGUF file), then the references.
   const continuations = prompts.length * samplesPerPrompt
   const total =

@@ -246,19 +246,20 @@ export async function runCrashSession(options: CrashRunOptions): Promise<Tally> 
     jobId = first.jobId
     if ((await waitForJob((s) => s === 'done', 120_000)) !== 'done')
       throw new Error('set-up generation did not finish')
-    sampleIds = await page.evaluate(async () => {
+    sampleIds = await page.evaluate(async (projectId) => {
       const db = await new Promise<IDBDatabase>((done, fail) => {
         const request = indexedDB.open('winnow')
         request.onsuccess = () => done(request.result)
         request.onerror = () => fail(new Error(String(request.error)))
       })
-      const rows = await new Promise<{ id: string }[]>((done) => {
-        const request = db.transaction('samples').objectStore('samples').getAllKeys()
-        request.onsuccess = () => done((request.result as unknown[]).map((id) => ({ id: String(id) })))
+      // Keys are [projectId, id] (schema v9): read the rows' own fields rather than decode keys.
+      const rows = await new Promise<{ id: string; projectId: string }[]>((done) => {
+        const request = db.transaction('samples').objectStore('samples').getAll()
+        request.onsuccess = () => done(request.result as { id: string; projectId: string }[])
       })
       db.close()
-      return rows.map((row) => row.id)
-    })
+      return rows.filter((row) => row.projectId === projectId).map((row) => row.id)
+    }, projectId)
     if (sampleIds.length !== samples)
       throw new Error(`the store holds ${sampleIds.length} samples, not ${samples}`)
     ollama.chunkDelayMs = 25 // the streaming job writes at a visible pace: ~0.2 s a candidate

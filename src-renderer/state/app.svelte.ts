@@ -53,6 +53,7 @@ export class AppState {
   readonly datasets = new DatasetsState()
 
   #view = $state<View>('projects')
+  #lineageFocus = $state<string | null>(null)
   #store = $state.raw<OpenedStore | null>(null)
   #storeError = $state<string | null>(null)
   #sync = $state.raw<ProjectionSync | null>(null)
@@ -114,8 +115,20 @@ export class AppState {
     }
   }
 
+  /** The generation the lineage was opened on (from a candidate's provenance), until another view is chosen. */
+  get lineageFocus(): string | null {
+    return this.#lineageFocus
+  }
+
+  /** Opens the Fine-tune screen's lineage on one generation: its run and the dataset it was trained on. */
+  showGeneration(generationId: string): void {
+    this.go('training')
+    this.#lineageFocus = generationId
+  }
+
   /** Views other than the start screen need an open project; without one they fall back to it. */
   go(view: View): void {
+    this.#lineageFocus = null
     this.#view = view !== 'projects' && this.projects.current === null ? 'projects' : view
   }
 

@@ -6,9 +6,10 @@ import { isAbsolute } from 'node:path'
 /** The first `FROM` of a Modelfile, when it names a file by an absolute path (a blob), else null. */
 export function modelfileSource(modelfile: string | undefined): string | null {
   for (const line of (modelfile ?? '').split('\n')) {
-    const match = /^FROM\s+(.+?)\s*$/i.exec(line.trim())
-    if (match === null) continue
-    const source = match[1]!
+    const trimmed = line.trim()
+    // A FROM instruction: the keyword (any case), whitespace, then what the model is made from.
+    if (trimmed.slice(0, 4).toUpperCase() !== 'FROM' || !/^\s/.test(trimmed.slice(4))) continue
+    const source = trimmed.slice(4).trim()
     return isAbsolute(source) || /^[A-Za-z]:[\\/]/.test(source) ? source : null
   }
   return null

@@ -35,3 +35,16 @@ export const storyReferences = [
   'The little bird was very happy. It sang a song to the sun, and the sun smiled back at it.',
   'Anna wanted to bake a cake. She asked her dad to help her, and they made a big cake together.',
 ]
+
+/** Registers a model generation run by the embedded engine from a GGUF file. */
+export const registerGguf = (
+  services: AppServices,
+  projectId: string,
+  ggufPath: string,
+  label: string,
+  parentId: string | null,
+) =>
+  services.handlers['monitor.register']({
+    projectId,
+    generation: { label, parentId, engine: 'llamacpp', ggufPath, ollama: null, trainingSnapshotId: null },
+  })

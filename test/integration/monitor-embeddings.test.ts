@@ -10,7 +10,7 @@ import { reportSeries } from '@shared/monitor/report-series'
 import { FakeOllamaServer, fakeModel } from '../fakes/fake-ollama-server'
 import { jobSettled, openTestServices } from '../fakes/test-services'
 import { cleanup, tempDir } from '../e2e/harness'
-import { seedHumanSamples, storyPrompts, storyReferences } from '../factories/monitor'
+import { seedHumanSamples, storyPrompts, storyReferences, registerGguf } from '../factories/monitor'
 
 const MODEL = resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf')
 
@@ -41,17 +41,7 @@ afterEach(async () => {
 })
 
 const register = (label: string, parentId: string | null) =>
-  services.handlers['monitor.register']({
-    projectId,
-    generation: {
-      label,
-      parentId,
-      engine: 'llamacpp',
-      ggufPath: MODEL,
-      ollama: null,
-      trainingSnapshotId: null,
-    },
-  })
+  registerGguf(services, projectId, MODEL, label, parentId)
 
 async function probe(generationId: string, embedding: EmbeddingModel | null) {
   const { jobId } = await services.handlers['monitor.probe']({ projectId, generationId, embedding })

@@ -15,7 +15,7 @@ import { writeExport } from '../../src-renderer/state/datasets/export-writer'
 import { reportSeries } from '@shared/monitor/report-series'
 import { openTestServices, jobSettled } from '../fakes/test-services'
 import { cleanup, tempDir } from '../e2e/harness'
-import { seedHumanSamples, storyPrompts, storyReferences } from '../factories/monitor'
+import { seedHumanSamples, storyPrompts, storyReferences, registerGguf } from '../factories/monitor'
 import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 
 const MODEL = resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf')
@@ -37,17 +37,7 @@ afterEach(async () => {
 })
 
 const embedded = (label: string, parentId: string | null) =>
-  services.handlers['monitor.register']({
-    projectId,
-    generation: {
-      label,
-      parentId,
-      engine: 'llamacpp',
-      ggufPath: MODEL,
-      ollama: null,
-      trainingSnapshotId: null,
-    },
-  })
+  registerGguf(services, projectId, MODEL, label, parentId)
 
 const freeze = (probeSize = 2, referenceSize = 4) =>
   services.handlers['monitor.freezeSets']({ projectId, probeSize, referenceSize, seed: 5, settings })

@@ -10,7 +10,18 @@ export default defineConfig({
     resolve: { alias },
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src-main/index.ts'),
+          // The generation thread's entry, loaded by generate-thread.ts from beside the main bundle.
+          'generate-thread-entry': resolve(
+            import.meta.dirname,
+            'src-main/engines/ollama/generate-thread-entry.ts',
+          ),
+        },
+        // Flat: generate-thread.ts, in whichever chunk, finds the entry as ./generate-thread-entry.js.
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {

@@ -22,7 +22,10 @@ const models = ['tiny:latest', 'thinker:latest']
 async function main(): Promise<void> {
   const work = await tempDir('bench-generate')
   const ollama = await new FakeOllamaServer().start()
-  const services = await openTestServices(join(work, 'data'), 'bench')
+  // BENCH_THREAD=0 streams the app's generate calls on the main thread, as before the generation thread.
+  const services = await openTestServices(join(work, 'data'), 'bench', {
+    generateOffThread: process.env.BENCH_THREAD !== '0',
+  })
   try {
     const finished = (jobId: string): Promise<JobSnapshot> => jobSettled(services, jobId)
     const corpus = join(work, 'corpus.jsonl')

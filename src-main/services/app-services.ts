@@ -15,6 +15,7 @@ import { createGenerationWorker } from './generation/generation-job'
 import { isLoopbackHost } from './generation/loopback-host'
 import { localOllamaGguf } from './monitor/ollama-model-file'
 import { OllamaEngine, type OllamaEngineOptions } from '../engines/ollama/ollama-engine'
+import { GenerateThread } from '../engines/ollama/generate-thread'
 import { ReviewService } from './review/review-service'
 import { MergeService } from './merge/merge-service'
 import { ExportService } from './export/export-service'
@@ -50,7 +51,12 @@ export interface AppServicesOptions {
   /** Shipped templates and recipes; found from where the code runs when absent (resources-dir.ts). */
   resourcesDir?: string
   /** Deadlines, retries and size caps for every Ollama engine; the engine's defaults when absent. */
-  ollama?: Omit<OllamaEngineOptions, 'host' | 'fetchImpl'>
+  ollama?: Omit<OllamaEngineOptions, 'host' | 'fetchImpl' | 'generateThread'>
+  /**
+   * Ollama generate calls stream on a worker thread (generate-thread.ts), so per-token work never competes
+   * with the IPC, the log and the review on this one; false keeps them here. Default true.
+   */
+  generateOffThread?: boolean
 }
 
 export interface AppServices {
@@ -68,9 +74,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const jobs = new JobRunner(registry, events)
   jobs.register(createImportWorker(registry))
   const ollamaEngines = new Map<string, OllamaEngine>()
+  const generateThread = options.generateOffThread === false ? null : new GenerateThread()
   const engineForHost = (host: string): OllamaEngine => {
     let engine = ollamaEngines.get(host)
-    if (!engine) ollamaEngines.set(host, (engine = new OllamaEngine({ ...options.ollama, host })))
+    if (!engine)
+      ollamaEngines.set(host, (engine = new OllamaEngine({ ...options.ollama, host, generateThread })))
     return engine
   }
   const embedded = new EmbeddedModels()
@@ -260,6 +268,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     jobs,
     async close() {
       await jobs.shutdown()
+      await generateThread?.close()
       await exports.close()
       await embedded.close()
       await registry.close()

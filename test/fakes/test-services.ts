@@ -10,7 +10,7 @@ import type { JobSnapshot } from '@shared/jobs/job'
 export const openTestServices = (
   dataDir: string,
   appVersion = 'test',
-  extra: Pick<AppServicesOptions, 'ollama'> = {},
+  extra: Pick<AppServicesOptions, 'ollama' | 'generateOffThread'> = {},
 ): Promise<AppServices> =>
   createAppServices({
     dataDir,

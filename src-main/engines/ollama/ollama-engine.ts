@@ -16,6 +16,8 @@ import type { NdjsonChecker } from './ndjson-checker'
 import { hostSemaphore, type Semaphore } from './semaphore'
 import { modelfileSource } from './modelfile-source'
 import { Accumulator } from './stream-accumulator'
+import type { GenerateThread } from './generate-thread'
+import type { ThreadEngineOptions } from './generate-thread-protocol'
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */
@@ -32,6 +34,11 @@ export interface OllamaEngineOptions {
   retry?: Partial<RetryPolicy>
   maxLineBytes?: number
   maxTotalBytes?: number
+  /**
+   * Where generate calls run: on this thread when absent, else on the generation thread, whose engine is
+   * built from these same options (without fetchImpl, which cannot cross; a test's fetch stays here).
+   */
+  generateThread?: GenerateThread | null
 }
 
 /** One line of /api/pull progress: the layer being fetched and its bytes, when the server says. */
@@ -74,15 +81,19 @@ export class OllamaEngine implements Engine {
   private readonly limiter: Semaphore
   private readonly identity = new Map<string, { at: number; digest: string | null; version: string | null }>()
   private shared: Ollama | null = null
+  private readonly threadOptions: ThreadEngineOptions | null
 
   constructor(private readonly options: OllamaEngineOptions) {
     this.host = options.host.replace(/\/+$/, '')
     this.fetchImpl = options.fetchImpl ?? fetch
     this.retry = { attempts: 3, baseMs: 250, maxMs: 5_000, ...options.retry }
     this.limiter = hostSemaphore(this.host, options.maxConcurrent ?? 4)
+    const { generateThread, fetchImpl, ...plain } = options
+    this.threadOptions = generateThread && !fetchImpl ? { ...plain, host: this.host } : null
   }
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
+    if (this.threadOptions) return this.options.generateThread!.generate(this.threadOptions, request)
     const started = performance.now()
     for (let attempt = 1; ; attempt++) {
       let release: (() => void) | null = null

@@ -21,18 +21,16 @@ export class Semaphore {
   /** Resolves with a release function once a slot is free; rejects with the signal's reason on abort. */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason as Error)
+    // A free slot and nobody waiting: granted at once, without an abort listener to add and remove.
+    if (this.active < this.limit && this.waiters.length === 0) {
+      this.active++
+      return Promise.resolve(this.releaser())
+    }
     return new Promise((resolve, reject) => {
       const grant = (): void => {
         signal?.removeEventListener('abort', onAbort)
         this.active++
-        let released = false
-        resolve(() => {
-          // A double release would silently raise the limit.
-          if (released) return
-          released = true
-          this.active--
-          this.wake()
-        })
+        resolve(this.releaser())
       }
       const onAbort = (): void => {
         const i = this.waiters.indexOf(grant)
@@ -43,6 +41,17 @@ export class Semaphore {
       this.waiters.push(grant)
       this.wake()
     })
+  }
+
+  private releaser(): () => void {
+    let released = false
+    return () => {
+      // A double release would silently raise the limit.
+      if (released) return
+      released = true
+      this.active--
+      this.wake()
+    }
   }
 
   private wake(): void {

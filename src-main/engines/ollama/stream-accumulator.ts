@@ -12,6 +12,12 @@ export interface StreamedPart {
   done_reason?: string
 }
 
+/**
+ * onChunk hears what streamed at most this often (and at once for the first piece, and at the end): per
+ * token it was a call, an object and two concatenations per token for a preview redrawn every 150 ms.
+ */
+const CHUNK_INTERVAL_MS = 50
+
 /** Collects one streamed answer: text and thinking apart, logprobs, counts and timings. */
 export class Accumulator {
   started = false
@@ -24,6 +30,9 @@ export class Accumulator {
   private readonly splitter = new ThinkSplitter()
   private readonly logprobs: CompactLogprobs = { tokens: [], logprobs: [], topTokens: [], topLogprobs: [] }
   private firstTokenMs: number | null = null
+  private unsentText = ''
+  private unsentThinking = ''
+  private chunkAt = Number.NEGATIVE_INFINITY
   private final: StreamedPart | null = null
 
   constructor(
@@ -48,12 +57,14 @@ export class Accumulator {
   }
 
   partial(): string {
+    this.sendChunk()
     return this.text + this.splitter.flush().text
   }
 
   result(): Omit<GenerateResult, 'modelDigest' | 'engineVersion' | 'host'> {
     const rest = this.splitter.flush()
     this.take(rest.text, rest.thinking)
+    this.sendChunk()
     const final = this.final
     if (!final) throw new GenerationError('truncated', 'stream ended without a final chunk', false, this.text)
     return {
@@ -69,10 +80,23 @@ export class Accumulator {
 
   private take(text: string, thinking: string): void {
     if (text === '' && thinking === '') return
-    this.firstTokenMs ??= performance.now() - this.t0
+    const now = performance.now()
+    this.firstTokenMs ??= now - this.t0
     this.text += text
     this.thinking += thinking
-    this.request.onChunk?.({ text, thinking })
+    if (!this.request.onChunk) return
+    this.unsentText += text
+    this.unsentThinking += thinking
+    if (now - this.chunkAt >= CHUNK_INTERVAL_MS) this.sendChunk(now)
+  }
+
+  private sendChunk(now = performance.now()): void {
+    if (this.unsentText === '' && this.unsentThinking === '') return
+    const chunk = { text: this.unsentText, thinking: this.unsentThinking }
+    this.unsentText = ''
+    this.unsentThinking = ''
+    this.chunkAt = now
+    this.request.onChunk?.(chunk)
   }
 }
 

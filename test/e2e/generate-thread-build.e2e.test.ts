@@ -1,0 +1,72 @@
+// The built app's generation thread: electron-vite emits out/main/generate-thread-entry.js beside the main
+// bundle (generate-thread.ts loads it from there outside of tsx). Run as the app would, in a worker, it
+// answers a generate request against the fake Ollama with the streamed text, the packed logprobs and the
+// final counts; a request it cannot serve comes back as a failure, not a dead thread.
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { FromThread, ToThread } from '../../src-main/engines/ollama/generate-thread-protocol'
+import { unpackLogprobs } from '../../src-main/engines/ollama/packed-logprobs'
+import { FakeOllamaServer } from '../fakes/fake-ollama-server'
+
+let fake: FakeOllamaServer
+let worker: Worker
+beforeAll(async () => {
+  fake = await new FakeOllamaServer().start()
+  worker = new Worker(join(import.meta.dirname, '../../out/main/generate-thread-entry.js'))
+})
+afterAll(async () => {
+  await worker.terminate()
+  await fake.stop()
+})
+
+function call(message: ToThread): Promise<FromThread[]> {
+  const seen: FromThread[] = []
+  return new Promise((resolve) => {
+    const listen = (reply: FromThread): void => {
+      seen.push(reply)
+      if (reply.type !== 'chunks' && reply.id === message.id) {
+        worker.off('message', listen)
+        resolve(seen)
+      }
+    }
+    worker.on('message', listen)
+    worker.postMessage(message)
+  })
+}
+
+const request = (model: string): Extract<ToThread, { type: 'generate' }>['request'] => ({
+  model,
+  prompt: { mode: 'chat', messages: [{ role: 'user', content: 'Tell me about cats.' }] },
+  sampling: { temperature: 1, topP: null, topK: null, seed: 3, maxTokens: 12, stop: [] },
+  logprobs: { topK: 2 },
+  think: false,
+})
+
+it('the built thread generates, streams and packs logprobs', async () => {
+  const replies = await call({
+    type: 'generate',
+    id: 1,
+    engine: { host: fake.url },
+    request: request('tiny'),
+    wantsChunks: true,
+  })
+  const last = replies.at(-1)!
+  if (last.type !== 'result') throw new Error(`expected a result, got ${JSON.stringify(last)}`)
+  const streamed = replies.map((r) => (r.type === 'chunks' ? r.items.map((i) => i[1]).join('') : '')).join('')
+  expect(streamed + (last.tail?.[0] ?? '')).toBe(last.result.text)
+  expect(last.result.completionTokens).toBe(12)
+  expect(unpackLogprobs(last.packed!).tokens).toHaveLength(12)
+  expect(last.result.modelDigest).toBe(fake.models[0]?.digest)
+})
+
+it('a model the server lacks comes back as a not-found failure', async () => {
+  const replies = await call({
+    type: 'generate',
+    id: 2,
+    engine: { host: fake.url },
+    request: request('absent'),
+    wantsChunks: false,
+  })
+  expect(replies.at(-1)).toMatchObject({ type: 'failure', id: 2, failure: { kind: 'not-found' } })
+})

@@ -117,14 +117,13 @@ export class GenerateThread {
  */
 function startWorker(): Worker {
   const isSource = import.meta.url.endsWith('.ts')
-  const resourceLimits = { maxYoungGenerationSizeMb: Number(process.env.YG ?? 0) || undefined }
-  if (!isSource) return new Worker(new URL('./generate-thread-entry.js', import.meta.url), { resourceLimits })
+  if (!isSource) return new Worker(new URL('./generate-thread-entry.js', import.meta.url))
   const entry = new URL('./generate-thread-entry.ts', import.meta.url).href
   const tsx = tsxEsmApi()
   const bootstrap =
     `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); ` +
     `return import(${JSON.stringify(entry)}) })`
-  return new Worker(bootstrap, { eval: true, resourceLimits })
+  return new Worker(bootstrap, { eval: true })
 }
 
 /** tsx's ESM register API, as its package's exports name it (require.resolve would give the CommonJS one). */

@@ -28,7 +28,7 @@ export function prepareEvent(input: LogEventInput): PreparedEvent {
   if (input.at !== undefined && typeof input.at !== 'string') {
     throw new TypeError(`event ${input.kind}: at must be a string`)
   }
-  const dataJson: unknown = JSON.stringify(input.data)
+  const dataJson: unknown = JSON.stringify(input.stored === undefined ? input.data : input.stored)
   if (typeof dataJson !== 'string') throw new TypeError(`event ${input.kind}: data must be JSON-serialisable`)
   return {
     id: input.id ?? uuidv7(),

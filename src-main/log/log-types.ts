@@ -6,6 +6,11 @@ export interface LogEventInput {
   kind: string
   v: number
   data: unknown
+  /**
+   * What is written for `data` when the log stores it in another form than it is held in (candidates'
+   * logprobs: log-encoding.ts); the appended event still carries `data` itself.
+   */
+  stored?: unknown
   id?: string
   at?: string
 }

@@ -8,6 +8,7 @@ import { importCounts, importError, importProgressMark, importSpec } from './imp
 import { jobSnapshot } from '../jobs/job'
 import { candidateRecord, candidateRecordV1 } from './candidate'
 import { toCompactLogprobs } from './token-logprobs'
+import { decodeLogprobs, storedLogprobs } from './stored-logprobs'
 import { decisionRecord } from './decision'
 import { datasetSnapshot } from './dataset-snapshot'
 import { frozenSets, modelGenerationRecord, probeResult } from './monitor'
@@ -68,7 +69,8 @@ export const logEventVersions: Record<LogEventKind, number> = {
   'import.batchFinished': 1,
   'job.changed': 1,
   // v3: engine 'import' with its `imported` source and a null temperature; v2 payloads read as they are.
-  'candidates.recorded': 3,
+  // v4: logprobs stored as blocks (stored-logprobs.ts), read back as the same columns.
+  'candidates.recorded': 4,
   // v2: an optional `imported` source; v1 payloads read as they are.
   'decision.recorded': 2,
   'dataset.exported': 1,
@@ -120,8 +122,27 @@ export function readLogEvent(event: LogEvent): TypedLogEvent | null {
   return { ...event, kind, data } as TypedLogEvent
 }
 
+/**
+ * Kinds whose payload is written in another form than it is read in (so a stored current-version payload is
+ * not yet the payload itself): candidates.recorded v4's logprob blocks.
+ */
+export const isStoredAsRead = (kind: LogEventKind): boolean => kind !== 'candidates.recorded'
+
 /** Old payload versions, brought up to the current one. Each step is pinned by a fixture test. */
 function upcast(kind: LogEventKind, v: number, data: unknown): unknown {
+  if (kind === 'candidates.recorded' && v === 4) {
+    // Only the blocks are decoded here; the whole record is checked by the current schema afterwards.
+    const candidates = (data as { candidates?: unknown } | null)?.candidates
+    if (!Array.isArray(candidates)) return data
+    return {
+      candidates: candidates.map((c: unknown) => {
+        const logprobs = (c as { logprobs?: unknown } | null)?.logprobs
+        return logprobs === null || logprobs === undefined
+          ? c
+          : { ...(c as object), logprobs: decodeLogprobs(storedLogprobs.parse(logprobs)) }
+      }),
+    }
+  }
   if (kind === 'candidates.recorded' && v === 1) {
     const old = z.object({ candidates: z.array(candidateRecordV1) }).parse(data)
     return {

@@ -6,6 +6,7 @@ import { logEventVersions } from '@shared/domain/log-events'
 import type { LogEvent, LogEventKind, LogEventPayload, LogHead } from '@shared/domain/log-events'
 import type { OnEvent } from '../../src-renderer/lib/api'
 import type { LogApi } from '../../src-renderer/state/projection-sync.svelte'
+import { storedForm } from '../../src-main/log/log-encoding'
 
 type AppendedListener = (payload: EventPayload<'log.appended'>) => void
 
@@ -33,8 +34,16 @@ export class FakeProjectLog {
       v,
       kind,
       at: new Date().toISOString(),
-      data,
+      // As the real log writes it: the current version in its stored form (candidates' logprob blocks).
+      data: (v === logEventVersions[kind] ? storedForm(kind, data) : undefined) ?? data,
     }
+    this.events.push(event)
+    return event
+  }
+
+  /** Another log's event, as it was written there (a copied log folder): stored as it is, with a new seq. */
+  appendCopy(from: LogEvent): LogEvent {
+    const event = { ...from, seq: this.events.length + 1 }
     this.events.push(event)
     return event
   }

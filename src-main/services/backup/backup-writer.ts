@@ -6,6 +6,7 @@ import { canonicalJson } from '@shared/domain/canonical-json'
 import {
   logEventPayloads,
   logEventVersions,
+  isStoredAsRead,
   readLogEvent,
   type LogEvent,
   type LogEventKind,
@@ -42,7 +43,7 @@ const isKnownKind = (kind: string): kind is LogEventKind => kind in logEventPayl
  */
 function currentPayload(event: LogEvent): unknown {
   const kind = event.kind as LogEventKind
-  if (event.v === logEventVersions[kind]) return event.data
+  if (event.v === logEventVersions[kind] && isStoredAsRead(kind)) return event.data
   const read = readLogEvent(event)
   if (read === null) throw new Error(`event ${event.seq} (${event.kind} v${event.v}) cannot be read`)
   return read.data

@@ -17,6 +17,7 @@ import { AppFailure } from '@shared/ipc/result'
 import type { EventHub } from '../../ipc/event-hub'
 import { ProjectState } from './project-state'
 import { RecentProjects } from './recent-projects'
+import { storedForm } from '../../log/log-encoding'
 
 const SAMPLE_KINDS: ReadonlySet<string> = new Set(['samples.imported'])
 
@@ -142,7 +143,11 @@ export class ProjectRegistry {
     options: { urgent?: boolean; inline?: boolean } = {},
   ): Promise<LogEvent[]> {
     const { log, state } = await this.load(projectId)
-    const stamped: LogEventInput[] = inputs.map((input) => ({ ...input, v: logEventVersions[input.kind] }))
+    const stamped: LogEventInput[] = inputs.map((input) => ({
+      ...input,
+      v: logEventVersions[input.kind],
+      stored: storedForm(input.kind, input.data),
+    }))
     const events = await log.append(stamped, { urgent: options.urgent })
     for (const event of events) state.apply(event, true)
     const head = { ...log.head(), sampleCount: state.sampleCount }

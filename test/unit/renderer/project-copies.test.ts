@@ -64,7 +64,7 @@ function originalAndCopy() {
   const copy = new FakeProjectLog()
   copy.append('project.created', { name: 'Bob copy', settings: { maxFieldBytes: 1024 * 1024 } })
   // The same facts with the same ids, the job under the original's project id (a copied log folder).
-  for (const event of original.events.slice(1)) copy.append(event.kind as 'job.changed', event.data as never)
+  for (const event of original.events.slice(1)) copy.appendCopy(event)
   // Then each annotator reviews sample 0 differently in their own project.
   const chosen = candidates[0]!
   original.append('decision.recorded', {

@@ -18,8 +18,18 @@ const event = (kind: string, v: number, data: unknown) => ({
 
 describe('imported sources in the log', () => {
   it('stamps new events with the versions that carry them', () => {
-    expect(logEventVersions['candidates.recorded']).toBe(3)
+    // v3 brought the imported source; v4 (stored-logprobs.test.ts) only changed how logprobs are written.
+    expect(logEventVersions['candidates.recorded']).toBe(4)
     expect(logEventVersions['decision.recorded']).toBe(2)
+  })
+
+  it('reads a v3 candidate, its logprobs as column arrays, as it was written', () => {
+    const candidate = makeCandidate('s1', {
+      logprobs: { tokens: ['a'], logprobs: [-0.5], topTokens: [['a', 'b']], topLogprobs: [[-0.5, -1]] },
+    })
+    const typed = readLogEvent(event('candidates.recorded', 3, { candidates: [candidate] }))
+    if (typed?.kind !== 'candidates.recorded') throw new Error('not read')
+    expect(typed.data.candidates[0]).toEqual(candidate)
   })
 
   it('reads a v2 candidate (a generated one, no imported source) as it was written', () => {

@@ -2,8 +2,8 @@
 // state says what to do; with a frozen export and generation 0 registered, a run is started from the form
 // with a custom-command recipe (a trainer double, test/fakes/fake-trainer.mjs, a real child process); its
 // progress bar, loss chart and log tail move while it trains; when it ends, the run is listed as done and
-// generation 1 appears in the lineage with the dataset it was trained on and its run. A screenshot of the
-// screen goes to test-results/training/.
+// generation 1 appears in the lineage with the dataset it was trained on and its run; a candidate its model
+// wrote leads back to it from the sample view. A screenshot of the screen goes to test-results/training/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -19,6 +19,7 @@ import {
 } from './harness'
 import { createProject } from './app-driver'
 import { LoopbackClient } from './loopback-client'
+import { generationSpecFor } from '../factories/generation-spec'
 
 const fakeTrainer = resolve(import.meta.dirname, '../fakes/fake-trainer.mjs')
 const artifacts = resolve(import.meta.dirname, '../../test-results/training')
@@ -222,5 +223,65 @@ describe('fine-tune screen', () => {
       [0, 'tiny'],
       [1, 'tiny · g1'],
     ])
+
+    // A candidate written with generation 1's model leads back to it: from the sample view's provenance to
+    // generation 1 in the lineage, scrolled to, focused and marked. (The stand-in GGUF cannot generate, so the
+    // candidate fails — and a failure is recorded with its provenance like any candidate.)
+    const g1Path = (await client.call('training.overview', { projectId })).generations.find(
+      (g) => g.generation === 1,
+    )?.ggufPath
+    if (!g1Path) throw new Error('generation 1 has no GGUF path')
+    const corpus = join(work, 'stories.jsonl')
+    await writeFile(corpus, `${JSON.stringify({ id: 'fox', text: 'A fox found a lantern by the river.' })}\n`)
+    const settled = async (jobId: string): Promise<void> => {
+      await expect
+        .poll(
+          async () => (await client.call('jobs.list', { projectId })).find((j) => j.id === jobId)?.status,
+          {
+            timeout: 60_000,
+          },
+        )
+        .toMatch(/done|failed/)
+    }
+    const imported = await client.call('import.start', {
+      projectId,
+      spec: {
+        path: corpus,
+        format: 'jsonl',
+        textField: 'text',
+        idField: 'id',
+        origin: { kind: 'declared', value: 'human' },
+      },
+    })
+    await settled(imported.jobId)
+    const generated = await client.call('generation.start', {
+      projectId,
+      spec: generationSpecFor('http://127.0.0.1:11434', {
+        models: [{ engine: 'llamacpp', modelPath: g1Path, model: 'tiny · g1' }],
+        temperatures: [1],
+        candidatesPerCell: 1,
+      }),
+    })
+    await settled(generated.jobId)
+    await page.getByTestId('nav-browse').click()
+    await page.getByTestId('sample-row').first().click()
+    const provenance = page.getByTestId('candidate-provenance').first()
+    await provenance.waitFor({ timeout: 60_000 })
+    await provenance.locator('summary').first().click()
+    expect(await provenance.getByTestId('candidate-generation').textContent()).toMatch(/1\s*·\s*tiny · g1/)
+    await provenance.getByTestId('candidate-generation-lineage').click()
+    await page
+      .locator('[data-testid="lineage-generation"][data-generation="1"][data-focused="true"]')
+      .waitFor()
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          document.activeElement
+            ?.closest('[data-testid="lineage-generation"]')
+            ?.getAttribute('data-generation'),
+        ),
+      )
+      .toBe('1')
+    expect(await page.locator('[data-testid="lineage-generation"][data-focused="true"]').count()).toBe(1)
   })
 })

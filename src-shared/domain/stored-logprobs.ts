@@ -1,8 +1,8 @@
-// How a candidate's per-token logprobs are written in the project log since candidates.recorded v4: the
-// token strings as one string, the numbers as base64 blocks of little-endian binary (string lengths as
-// uint32, alternative counts as uint8, logprobs as float64). Writing 256 doubles as decimal text was the
-// largest single cost of recording a candidate (number formatting, ~40 µs of ~60 for the whole event) and
-// half its bytes; the blocks are exact to the bit and decode into the same columns (token-logprobs.ts).
+// Logprob columns as blocks: the token strings as one string, and the numbers as typed arrays (string
+// lengths as uint32, alternative counts as uint8, logprobs as float64). Two uses: the project log stores
+// them so since candidates.recorded v4 (the arrays as base64 of their little-endian bytes) — writing 256
+// doubles as decimal text was most of a candidate event's serialisation, and half its bytes — and the
+// generation thread hands them to main so (the arrays transferred, not cloned). Exact to the bit both ways.
 import { z } from 'zod'
 import type { CompactLogprobs } from './token-logprobs'
 
@@ -20,17 +20,21 @@ export const storedLogprobs = z.object({
 })
 export type StoredLogprobs = z.infer<typeof storedLogprobs>
 
+export interface LogprobBlocks {
+  text: string
+  lengths: Uint32Array
+  counts: Uint8Array
+  logprobs: Float64Array
+  topLogprobs: Float64Array
+}
+
 // Shared code is typed without the DOM or Node: atob is a global in both browsers and Node 16+.
 declare function atob(data: string): string
 
-/** The platforms Winnow runs on are little-endian; typed arrays are read and written as such. */
+/** The platforms Winnow runs on are little-endian; typed arrays are stored and read as such. */
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
-export function encodeLogprobs(
-  columns: CompactLogprobs,
-  toBase64: (bytes: Uint8Array) => string,
-): StoredLogprobs {
-  if (!isLittleEndian) throw new Error('Winnow writes logprobs as little-endian binary only')
+export function toBlocks(columns: CompactLogprobs): LogprobBlocks {
   const n = columns.tokens.length
   let alternatives = 0
   for (let i = 0; i < n; i++) alternatives += columns.topTokens[i]!.length
@@ -57,28 +61,20 @@ export function encodeLogprobs(
       topLogprobs[k] = values[j]!
     }
   }
-  const bytes = (array: ArrayBufferView): Uint8Array =>
-    new Uint8Array(array.buffer, array.byteOffset, array.byteLength)
-  return {
-    text: strings.join(''),
-    lengths: toBase64(bytes(lengths)),
-    counts: toBase64(counts),
-    logprobs: toBase64(bytes(logprobs)),
-    topLogprobs: toBase64(bytes(topLogprobs)),
-  }
+  return { text: strings.join(''), lengths, counts, logprobs, topLogprobs }
 }
 
 /** The columns back; throws when the blocks do not fit together (a damaged or forged event). */
-export function decodeLogprobs(stored: StoredLogprobs): CompactLogprobs {
-  if (!isLittleEndian) throw new Error('Winnow reads logprobs as little-endian binary only')
-  const lengths = typed(stored.lengths, 4, (b) => new Uint32Array(b))
-  const counts = typed(stored.counts, 1, (b) => new Uint8Array(b))
-  const chosen = typed(stored.logprobs, 8, (b) => new Float64Array(b))
-  const top = typed(stored.topLogprobs, 8, (b) => new Float64Array(b))
+export function fromBlocks(blocks: LogprobBlocks): CompactLogprobs {
+  const { text, lengths, counts } = blocks
   const n = counts.length
   let alternatives = 0
   for (let i = 0; i < n; i++) alternatives += counts[i]!
-  if (chosen.length !== n || top.length !== alternatives || lengths.length !== n + alternatives)
+  if (
+    blocks.logprobs.length !== n ||
+    blocks.topLogprobs.length !== alternatives ||
+    lengths.length !== n + alternatives
+  )
     throw new Error('stored logprobs: the blocks differ in length')
   const tokens = new Array<string>(n)
   const logprobs = new Array<number>(n)
@@ -87,14 +83,14 @@ export function decodeLogprobs(stored: StoredLogprobs): CompactLogprobs {
   let offset = 0
   const take = (index: number): string => {
     const end = offset + lengths[index]!
-    if (end > stored.text.length) throw new Error('stored logprobs: the text is shorter than its lengths')
-    const piece = stored.text.slice(offset, end)
+    if (end > text.length) throw new Error('stored logprobs: the text is shorter than its lengths')
+    const piece = text.slice(offset, end)
     offset = end
     return piece
   }
   for (let i = 0; i < n; i++) {
     tokens[i] = take(i)
-    logprobs[i] = chosen[i]!
+    logprobs[i] = blocks.logprobs[i]!
   }
   let s = n
   let k = 0
@@ -104,13 +100,41 @@ export function decodeLogprobs(stored: StoredLogprobs): CompactLogprobs {
     const values = new Array<number>(count)
     for (let j = 0; j < count; j++, s++, k++) {
       names[j] = take(s)
-      values[j] = top[k]!
+      values[j] = blocks.topLogprobs[k]!
     }
     topTokens[i] = names
     topLogprobs[i] = values
   }
-  if (offset !== stored.text.length) throw new Error('stored logprobs: the text is longer than its lengths')
+  if (offset !== text.length) throw new Error('stored logprobs: the text is longer than its lengths')
   return { tokens, logprobs, topTokens, topLogprobs }
+}
+
+export function encodeLogprobs(
+  columns: CompactLogprobs,
+  toBase64: (bytes: Uint8Array) => string,
+): StoredLogprobs {
+  if (!isLittleEndian) throw new Error('Winnow writes logprobs as little-endian binary only')
+  const blocks = toBlocks(columns)
+  const bytes = (array: ArrayBufferView): Uint8Array =>
+    new Uint8Array(array.buffer, array.byteOffset, array.byteLength)
+  return {
+    text: blocks.text,
+    lengths: toBase64(bytes(blocks.lengths)),
+    counts: toBase64(blocks.counts),
+    logprobs: toBase64(bytes(blocks.logprobs)),
+    topLogprobs: toBase64(bytes(blocks.topLogprobs)),
+  }
+}
+
+export function decodeLogprobs(stored: StoredLogprobs): CompactLogprobs {
+  if (!isLittleEndian) throw new Error('Winnow reads logprobs as little-endian binary only')
+  return fromBlocks({
+    text: stored.text,
+    lengths: typed(stored.lengths, 4, (b) => new Uint32Array(b)),
+    counts: typed(stored.counts, 1, (b) => new Uint8Array(b)),
+    logprobs: typed(stored.logprobs, 8, (b) => new Float64Array(b)),
+    topLogprobs: typed(stored.topLogprobs, 8, (b) => new Float64Array(b)),
+  })
 }
 
 /** base64 → a typed array over a fresh, aligned buffer (atob: in browsers and in Node alike). */

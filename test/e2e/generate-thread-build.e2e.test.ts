@@ -1,12 +1,12 @@
 // The built app's generation thread: electron-vite emits out/main/generate-thread-entry.js beside the main
 // bundle (generate-thread.ts loads it from there outside of tsx). Run as the app would, in a worker, it
-// answers a generate request against the fake Ollama with the streamed text, the packed logprobs and the
+// answers a generate request against the fake Ollama with the streamed text, the logprob blocks and the
 // final counts; a request it cannot serve comes back as a failure, not a dead thread.
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { FromThread, ToThread } from '../../src-main/engines/ollama/generate-thread-protocol'
-import { unpackLogprobs } from '../../src-main/engines/ollama/packed-logprobs'
+import { fromBlocks } from '@shared/domain/stored-logprobs'
 import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 
 let fake: FakeOllamaServer
@@ -43,7 +43,7 @@ const request = (model: string): Extract<ToThread, { type: 'generate' }>['reques
   think: false,
 })
 
-it('the built thread generates, streams and packs logprobs', async () => {
+it('the built thread generates, streams and hands over logprobs', async () => {
   const replies = await call({
     type: 'generate',
     id: 1,
@@ -56,7 +56,7 @@ it('the built thread generates, streams and packs logprobs', async () => {
   const streamed = replies.map((r) => (r.type === 'chunks' ? r.items.map((i) => i[1]).join('') : '')).join('')
   expect(streamed + (last.tail?.[0] ?? '')).toBe(last.result.text)
   expect(last.result.completionTokens).toBe(12)
-  expect(unpackLogprobs(last.packed!).tokens).toHaveLength(12)
+  expect(fromBlocks(last.blocks!).tokens).toHaveLength(12)
   expect(last.result.modelDigest).toBe(fake.models[0]?.digest)
 })
 

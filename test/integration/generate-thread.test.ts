@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { GenerationError, type GenerateRequest } from '../../src-main/engines/engine'
 import { OllamaEngine } from '../../src-main/engines/ollama/ollama-engine'
 import { GenerateThread } from '../../src-main/engines/ollama/generate-thread'
-import { packLogprobs, unpackLogprobs } from '../../src-main/engines/ollama/packed-logprobs'
+import { fromBlocks, toBlocks } from '@shared/domain/stored-logprobs'
 import { FakeOllamaServer } from '../fakes/fake-ollama-server'
 import { ollamaEngineSuite } from './ollama-engine-suite'
 
@@ -50,14 +50,14 @@ describe('what crosses between the threads', () => {
     expect(pieces.map((p) => p.thinking).join('')).toBe(there.thinking)
   })
 
-  it('packs logprob columns bit for bit, odd strings and doubles included', () => {
+  it('hands logprob columns over as blocks bit for bit, odd strings and doubles included', () => {
     const columns = {
       tokens: ['', ' a', '🐈', '\u0000', '"\\'],
       logprobs: [-0, -1e-320, -Number.MIN_VALUE, -12.345678901234567, 0],
       topTokens: [[], ['x', ''], ['🐈', '\u202e', 'z'], ['\n'], []],
       topLogprobs: [[], [-1, -2], [-0.1, -0.2, -0.30000000000000004], [-Infinity], []],
     }
-    const back = unpackLogprobs(packLogprobs(columns))
+    const back = fromBlocks(toBlocks(columns))
     expect(back).toEqual(columns)
     expect(Object.is(back.logprobs[0], -0)).toBe(true)
   })

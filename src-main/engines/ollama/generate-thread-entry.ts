@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads'
 import { GenerationError } from '../engine'
 import { OllamaEngine } from './ollama-engine'
 import type { FromThread, ThreadEngineOptions, ToThread } from './generate-thread-protocol'
-import { packLogprobs } from './packed-logprobs'
+import { toBlocks } from '@shared/domain/stored-logprobs'
 
 /** How often the streamed pieces go to main: the live preview itself publishes every 150 ms. */
 const CHUNK_BATCH_MS = 100
@@ -79,10 +79,16 @@ async function generate(message: Extract<ToThread, { type: 'generate' }>): Promi
       signal: controller.signal,
       ...(message.wantsChunks ? { onChunk: (piece) => stream(streamed, piece.text, piece.thinking) } : {}),
     })
-    const packed = result.logprobs ? packLogprobs(result.logprobs) : null
+    const blocks = result.logprobs ? toBlocks(result.logprobs) : null
+    // The blocks' arrays are handed over, not copied (a clone of the column arrays cost ~25 µs each side).
+    const transfer = blocks
+      ? [blocks.lengths, blocks.counts, blocks.logprobs, blocks.topLogprobs].map(
+          (a) => a.buffer as ArrayBuffer,
+        )
+      : []
     send(
-      { type: 'result', id: message.id, result: { ...result, logprobs: null }, packed, tail: tail(streamed) },
-      packed ? [packed.numbers.buffer as ArrayBuffer] : [],
+      { type: 'result', id: message.id, result: { ...result, logprobs: null }, blocks, tail: tail(streamed) },
+      transfer,
     )
   } catch (e) {
     const error =

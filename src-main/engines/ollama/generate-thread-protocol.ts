@@ -2,7 +2,7 @@
 // plain data crosses: a GenerationError travels as its fields and is rebuilt on the other side.
 import type { GenerateRequest, GenerateResult, GenerationFailureKind } from '../engine'
 import type { OllamaEngineOptions } from './ollama-engine'
-import type { PackedLogprobs } from './packed-logprobs'
+import type { LogprobBlocks } from '@shared/domain/stored-logprobs'
 
 /** What an engine on the thread is built from: everything but a fetch function, which cannot cross. */
 export type ThreadEngineOptions = Omit<OllamaEngineOptions, 'fetchImpl' | 'generateThread'>
@@ -33,14 +33,14 @@ export type FromThread =
   /** Streamed pieces since the last batch, per request: [id, text, thinking]. */
   | { type: 'chunks'; items: [number, string, string][] }
   /**
-   * The result with its logprobs packed (packed-logprobs.ts) and `result.logprobs` null; `tail` is what
+   * The result with its logprobs as blocks (stored-logprobs.ts) and `result.logprobs` null; `tail` is what
    * streamed since the last batch (one message, not two, for a candidate that ends between batches).
    */
   | {
       type: 'result'
       id: number
       result: GenerateResult
-      packed: PackedLogprobs | null
+      blocks: LogprobBlocks | null
       tail: [string, string] | null
     }
   | { type: 'failure'; id: number; failure: ThreadFailure; tail: [string, string] | null }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { GenerationError, type GenerateRequest, type GenerateResult } from '../engine'
 import type { FromThread, ThreadEngineOptions, ToThread } from './generate-thread-protocol'
-import { unpackLogprobs } from './packed-logprobs'
+import { fromBlocks } from '@shared/domain/stored-logprobs'
 
 interface Call {
   resolve: (result: GenerateResult) => void
@@ -95,7 +95,7 @@ export class GenerateThread {
     if (!call) return
     if (message.tail) call.onChunk?.({ text: message.tail[0], thinking: message.tail[1] })
     if (message.type === 'result')
-      call.resolve({ ...message.result, logprobs: message.packed ? unpackLogprobs(message.packed) : null })
+      call.resolve({ ...message.result, logprobs: message.blocks ? fromBlocks(message.blocks) : null })
     else {
       const f = message.failure
       call.reject(new GenerationError(f.kind, f.message, f.isRetryable, f.partialText, f.attempts))

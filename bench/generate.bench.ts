@@ -12,6 +12,7 @@ import { cleanup, tempDir } from '../test/e2e/harness'
 import { generationSpecFor } from '../test/factories/generation-spec'
 import { renderTemplate } from '@shared/domain/prompt-template'
 import type { JobSnapshot } from '@shared/jobs/job'
+import { jsonlImportSpec } from '../test/factories/import-spec'
 
 const samples = Number(process.env.BENCH_SAMPLES ?? 100)
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4)
@@ -37,13 +38,7 @@ async function main(): Promise<void> {
     const project = await services.handlers['projects.create']({ name: 'bench' })
     const imported = await services.handlers['import.start']({
       projectId: project.id,
-      spec: {
-        path: corpus,
-        format: 'jsonl',
-        textField: 'text',
-        idField: 'id',
-        origin: { kind: 'declared', value: 'human' },
-      },
+      spec: jsonlImportSpec(corpus),
     })
     await finished(imported.jobId)
 

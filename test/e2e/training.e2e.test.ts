@@ -20,6 +20,7 @@ import {
 import { createProject } from './app-driver'
 import { LoopbackClient } from './loopback-client'
 import { generationSpecFor } from '../factories/generation-spec'
+import { jsonlImportSpec } from '../factories/import-spec'
 
 const fakeTrainer = resolve(import.meta.dirname, '../fakes/fake-trainer.mjs')
 const artifacts = resolve(import.meta.dirname, '../../test-results/training')
@@ -245,13 +246,7 @@ describe('fine-tune screen', () => {
     }
     const imported = await client.call('import.start', {
       projectId,
-      spec: {
-        path: corpus,
-        format: 'jsonl',
-        textField: 'text',
-        idField: 'id',
-        origin: { kind: 'declared', value: 'human' },
-      },
+      spec: jsonlImportSpec(corpus),
     })
     await settled(imported.jobId)
     const generated = await client.call('generation.start', {

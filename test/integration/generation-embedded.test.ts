@@ -10,6 +10,7 @@ import { cleanup, tempDir } from '../e2e/harness'
 import { generationSpecFor } from '../factories/generation-spec'
 import { readLogEvent } from '@shared/domain/log-events'
 import type { CandidateRecord } from '@shared/domain/candidate'
+import { jsonlImportSpec } from '../factories/import-spec'
 
 const MODEL = resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf')
 const DIGEST = 'sha256:270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d'
@@ -54,13 +55,7 @@ describe('generation with an embedded model', () => {
     const project = await services.handlers['projects.create']({ name: 'embedded' })
     const imported = await services.handlers['import.start']({
       projectId: project.id,
-      spec: {
-        path: corpus,
-        format: 'jsonl',
-        textField: 'text',
-        idField: 'id',
-        origin: { kind: 'declared', value: 'human' },
-      },
+      spec: jsonlImportSpec(corpus),
     })
     await jobSettled(services, imported.jobId)
 

@@ -11,6 +11,7 @@ import type { CandidateRecord } from '@shared/domain/candidate'
 import { jobSettled, openTestServices } from '../fakes/test-services'
 import { cleanup, tempDir } from '../e2e/harness'
 import { generationSpecFor } from '../factories/generation-spec'
+import { jsonlImportSpec } from '../factories/import-spec'
 
 const MODEL = resolve(import.meta.dirname, '../../../shared/models/stories260K.gguf')
 
@@ -34,13 +35,7 @@ describe('candidates carry their model generation', () => {
     await writeFile(corpus, `${JSON.stringify({ id: 's0', text: 'Once upon a time' })}\n`)
     const imported = await h['import.start']({
       projectId,
-      spec: {
-        path: corpus,
-        format: 'jsonl',
-        textField: 'text',
-        idField: 'id',
-        origin: { kind: 'declared', value: 'human' },
-      },
+      spec: jsonlImportSpec(corpus),
     })
     await jobSettled(services, imported.jobId)
 

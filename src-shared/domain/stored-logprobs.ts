@@ -34,7 +34,16 @@ declare function atob(data: string): string
 /** The platforms Winnow runs on are little-endian; typed arrays are stored and read as such. */
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
+/**
+ * The blocks a column set was read from, so writing it to the log does not build them again: a candidate
+ * streamed on the generation thread arrives as blocks, is held as columns, and is stored as blocks. Column
+ * sets are never changed once made, so the blocks stay theirs.
+ */
+const blocksOf = new WeakMap<CompactLogprobs, LogprobBlocks>()
+
 export function toBlocks(columns: CompactLogprobs): LogprobBlocks {
+  const known = blocksOf.get(columns)
+  if (known) return known
   const n = columns.tokens.length
   let alternatives = 0
   for (let i = 0; i < n; i++) alternatives += columns.topTokens[i]!.length
@@ -106,7 +115,9 @@ export function fromBlocks(blocks: LogprobBlocks): CompactLogprobs {
     topLogprobs[i] = values
   }
   if (offset !== text.length) throw new Error('stored logprobs: the text is longer than its lengths')
-  return { tokens, logprobs, topTokens, topLogprobs }
+  const columns = { tokens, logprobs, topTokens, topLogprobs }
+  blocksOf.set(columns, blocks)
+  return columns
 }
 
 export function encodeLogprobs(

@@ -35,22 +35,23 @@ function call(message: ToThread): Promise<FromThread[]> {
   })
 }
 
-const request = (model: string): Extract<ToThread, { type: 'generate' }>['request'] => ({
-  model,
-  prompt: { mode: 'chat', messages: [{ role: 'user', content: 'Tell me about cats.' }] },
-  sampling: { temperature: 1, topP: null, topK: null, seed: 3, maxTokens: 12, stop: [] },
-  logprobs: { topK: 2 },
-  think: false,
+/** A generate message for a model of the fake server, 12 tokens with top-2 logprobs. */
+const generate = (id: number, model: string, wantsChunks: boolean): ToThread => ({
+  type: 'generate',
+  id,
+  engine: { host: fake.url },
+  request: {
+    model,
+    prompt: { mode: 'chat', messages: [{ role: 'user', content: 'Tell me about cats.' }] },
+    sampling: { temperature: 1, topP: null, topK: null, seed: 3, maxTokens: 12, stop: [] },
+    logprobs: { topK: 2 },
+    think: false,
+  },
+  wantsChunks,
 })
 
 it('the built thread generates, streams and hands over logprobs', async () => {
-  const replies = await call({
-    type: 'generate',
-    id: 1,
-    engine: { host: fake.url },
-    request: request('tiny'),
-    wantsChunks: true,
-  })
+  const replies = await call(generate(1, 'tiny', true))
   const last = replies.at(-1)!
   if (last.type !== 'result') throw new Error(`expected a result, got ${JSON.stringify(last)}`)
   const streamed = replies.map((r) => (r.type === 'chunks' ? r.items.map((i) => i[1]).join('') : '')).join('')
@@ -61,12 +62,6 @@ it('the built thread generates, streams and hands over logprobs', async () => {
 })
 
 it('a model the server lacks comes back as a not-found failure', async () => {
-  const replies = await call({
-    type: 'generate',
-    id: 2,
-    engine: { host: fake.url },
-    request: request('absent'),
-    wantsChunks: false,
-  })
+  const replies = await call(generate(2, 'absent', false))
   expect(replies.at(-1)).toMatchObject({ type: 'failure', id: 2, failure: { kind: 'not-found' } })
 })

@@ -57,9 +57,12 @@ describe('what crosses between the threads', () => {
       topTokens: [[], ['x', ''], ['🐈', '\u202e', 'z'], ['\n'], []],
       topLogprobs: [[], [-1, -2], [-0.1, -0.2, -0.30000000000000004], [-Infinity], []],
     }
-    const back = fromBlocks(toBlocks(columns))
+    const blocks = toBlocks(columns)
+    const back = fromBlocks(blocks)
     expect(back).toEqual(columns)
     expect(Object.is(back.logprobs[0], -0)).toBe(true)
+    // Stored to the log, the columns that came as blocks are not made into blocks again.
+    expect(toBlocks(back)).toBe(blocks)
   })
 
   it('fails the calls of a thread that dies as retryable resets, and starts a new one for the next', async () => {

@@ -4,7 +4,6 @@
 // GGUF, the monitor scores the references with it. Only for a loopback host: a remote server's path means
 // nothing on this machine, and a file that merely shares the path would be the wrong model.
 import { open } from 'node:fs/promises'
-import { isAbsolute } from 'node:path'
 import { isLoopbackHost } from '../generation/loopback-host'
 
 export interface ModelShowSource {
@@ -21,9 +20,9 @@ export async function localOllamaGguf(
   signal?: AbortSignal,
 ): Promise<string | null> {
   if (!isLoopbackHost(host)) return null
+  // Absolute or null already: modelfileSource names only a file given by an absolute path.
   const { modelFile } = await engine.show(model, signal)
-  if (modelFile === null || !isAbsolute(modelFile)) return null
-  return (await startsWithGgufMagic(modelFile)) ? modelFile : null
+  return modelFile !== null && (await startsWithGgufMagic(modelFile)) ? modelFile : null
 }
 
 async function startsWithGgufMagic(path: string): Promise<boolean> {

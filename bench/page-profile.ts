@@ -1,6 +1,7 @@
 // A CPU profile of a benchmark's page (Chrome DevTools Protocol), printed as the functions with the most
 // self time: what BENCH_PROFILE=1 shows. Build the renderer unminified (WINNOW_BUILD_MINIFY=0) so the
 // app's functions keep their names.
+import { writeFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 
 /** Starts profiling the page; stop() prints the functions with the most self time. */
@@ -11,6 +12,8 @@ export async function startProfile(page: Page): Promise<{ stop(): Promise<void> 
   return {
     async stop() {
       const { profile } = await session.send('Profiler.stop')
+      if (process.env.BENCH_PROFILE_FILE)
+        await writeFile(process.env.BENCH_PROFILE_FILE, JSON.stringify(profile))
       const self = new Map<string, number>()
       const samples = profile.samples ?? []
       const interval = (profile.endTime - profile.startTime) / Math.max(1, samples.length)
@@ -36,16 +39,26 @@ export async function startProfile(page: Page): Promise<{ stop(): Promise<void> 
  * BENCH_TRACE=1 shows, e.g. layout forced in the middle of a key press, or IndexedDB callbacks per decision.
  */
 export async function startTrace(page: Page): Promise<{ stop(): Promise<void> }> {
-  const browser = page.context().browser()
-  if (browser === null) throw new Error('tracing needs a launched browser, not a persistent context')
-  await browser.startTracing(page, {
-    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'IndexedDB'],
+  // Over CDP rather than browser.startTracing: the benchmarks open a persistent context, which has no Browser.
+  const session = await page.context().newCDPSession(page)
+  const events: TraceEvent[] = []
+  session.on('Tracing.dataCollected', ({ value }) => events.push(...(value as unknown as TraceEvent[])))
+  await session.send('Tracing.start', {
+    traceConfig: {
+      includedCategories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'blink',
+        'IndexedDB',
+      ],
+    },
   })
   return {
     async stop() {
-      const parsed = JSON.parse((await browser.stopTracing()).toString('utf8')) as
-        TraceEvent[] | { traceEvents: TraceEvent[] }
-      const events = Array.isArray(parsed) ? parsed : parsed.traceEvents
+      const complete = new Promise<void>((done) => session.once('Tracing.tracingComplete', () => done()))
+      await session.send('Tracing.end')
+      await complete
+      if (process.env.BENCH_TRACE_FILE) await writeFile(process.env.BENCH_TRACE_FILE, JSON.stringify(events))
       const threads = new Map<string, string>()
       for (const event of events)
         if (event.ph === 'M' && event.name === 'thread_name')

@@ -121,6 +121,9 @@ export class WinnowDb extends Dexie {
       indexedDB: factory.indexedDB,
       IDBKeyRange: factory.IDBKeyRange,
     })
+    // No view uses liveQuery: its change tracking only computed the key ranges of every row each write touched
+    // and broadcast them to other tabs after each commit, on the path of a review decision's save.
+    this.unuse({ stack: 'dbcore', name: 'Observability' })
     if (!withSchema) return // dynamic mode: Dexie reads whatever schema is installed and never upgrades it
     for (const migration of migrations) {
       const version = this.version(migration.version).stores({ ...migration.stores })

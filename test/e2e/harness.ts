@@ -112,11 +112,15 @@ export interface Browser {
 }
 
 /** Real Chromium with a persistent profile (the IndexedDB lives in it), opened on the app's URL. */
-export async function openApp(profileDir: string, url: string): Promise<Browser> {
+export async function openApp(
+  profileDir: string,
+  url: string,
+  extraArgs: readonly string[] = [],
+): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath,
     headless: true,
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...extraArgs],
     viewport: { width: 1280, height: 860 },
   })
   const page = context.pages()[0] ?? (await context.newPage())

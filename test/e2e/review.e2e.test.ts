@@ -1,6 +1,7 @@
 // Review through the UI, keyboard only, in Chromium over the loopback transport against the fake Ollama
 // server: import 5 samples, generate 3 candidates each with one model, then select, reject all, skip, flag,
-// edit and undo with keys, see every decision saved, and verify the provenance chains from the screen.
+// edit and undo with keys, see every decision saved, and verify the provenance chains from the screen; then
+// candidates with reasoning traces, collapsed again on each new sample.
 import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -107,5 +108,39 @@ describe('reviewing with the keyboard', () => {
 
     await page.keyboard.press('?')
     await page.getByTestId('shortcuts-dialog').getByText('Review: reject all candidates and go on').waitFor()
+    await page.keyboard.press('Escape')
+  })
+
+  // The cards are reused from one sample to the next (bench:review): an opened trace must not stay open.
+  // Candidates are shown in a random order, so the check needs a next sample with a trace at a position
+  // where one was opened (without that, a build that kept traces open would pass too).
+  it('shows every new sample with its reasoning traces collapsed', async () => {
+    const { page } = session.app
+    await page.getByTestId('nav-generate').click()
+    await page.locator('[data-testid="gen-model"][data-model="tiny:latest"]').uncheck()
+    await page.getByTestId('gen-think').check()
+    await startGeneration(page, { models: ['thinker:latest'], temperatures: '0.7', perCell: 3, planned: 15 })
+    await page.locator('[data-testid="gen-progress"][data-status="done"]').waitFor({ timeout: 120_000 })
+
+    await page.getByTestId('nav-review').click()
+    const cards = page.getByTestId('review-candidate')
+    const openTraces = page.locator('[data-testid="review-candidate"] details[open]')
+    const tracePositions = (): Promise<number[]> =>
+      cards.evaluateAll((all) => all.flatMap((card, index) => (card.querySelector('details') ? [index] : [])))
+    await cards.locator('details').first().waitFor({ timeout: 30_000 })
+    let isChecked = false
+    for (let sample = 0; sample < 2 && !isChecked; sample++) {
+      const opened = await tracePositions()
+      for (const index of opened) await cards.nth(index).locator('summary').click()
+      await expect.poll(() => openTraces.count()).toBe(opened.length)
+      const before = await currentSample(page)
+      await page.locator('body').click({ position: { x: 1, y: 1 } }) // Enter goes to the page, not a summary
+      await page.keyboard.press('Enter')
+      await movedOn(page, before)
+      await cards.locator('details').first().waitFor()
+      isChecked = (await tracePositions()).some((index) => opened.includes(index))
+      expect(await openTraces.count()).toBe(0)
+    }
+    expect(isChecked).toBe(true)
   })
 })

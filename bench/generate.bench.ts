@@ -17,7 +17,7 @@ import { jsonlImportSpec } from '../test/factories/import-spec'
 const samples = Number(process.env.BENCH_SAMPLES ?? 100)
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4)
 const perCell = 5
-const roundCount = Number(process.env.BENCH_ROUNDS ?? 3)
+const roundCount = Number(process.env.BENCH_ROUNDS ?? 7)
 const models = ['tiny:latest', 'thinker:latest']
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import {
   type ModelInfo,
 } from '../engine'
 import { fromNetworkError, fromStatus } from './failures'
+import { httpFetch } from './http-fetch'
 import { guardedFetch, type Deadlines, type GuardOptions } from './guarded-fetch'
 import type { NdjsonChecker } from './ndjson-checker'
 import { hostSemaphore, type Semaphore } from './semaphore'
@@ -77,6 +78,8 @@ export class OllamaEngine implements Engine {
   readonly kind = 'ollama' as const
   readonly host: string
   private readonly fetchImpl: typeof fetch
+  /** Under streamed generate calls: node:http (http-fetch.ts) unless a test hands in its own fetch. */
+  private readonly streamFetch: typeof fetch
   private readonly retry: RetryPolicy
   private readonly limiter: Semaphore
   private readonly identity = new Map<string, { at: number; digest: string | null; version: string | null }>()
@@ -86,6 +89,7 @@ export class OllamaEngine implements Engine {
   constructor(private readonly options: OllamaEngineOptions) {
     this.host = options.host.replace(/\/+$/, '')
     this.fetchImpl = options.fetchImpl ?? fetch
+    this.streamFetch = options.fetchImpl ?? httpFetch
     this.retry = { attempts: 3, baseMs: 250, maxMs: 5_000, ...options.retry }
     this.limiter = hostSemaphore(this.host, options.maxConcurrent ?? 4)
     const { generateThread, fetchImpl, ...plain } = options
@@ -218,8 +222,9 @@ export class OllamaEngine implements Engine {
     signal: AbortSignal | undefined,
     expect: GuardOptions['expect'],
     onNdjson?: GuardOptions['onNdjson'],
+    base: typeof fetch = this.fetchImpl,
   ): Ollama {
-    const fetch = guardedFetch(this.fetchImpl, {
+    const fetch = guardedFetch(base, {
       signal,
       expect,
       onNdjson,
@@ -250,7 +255,7 @@ export class OllamaEngine implements Engine {
     started: number,
   ): Promise<Omit<GenerateResult, 'modelDigest' | 'engineVersion' | 'host'>> {
     let checker: NdjsonChecker | null = null
-    const client = this.client(request.signal, 'ndjson', (c) => (checker = c))
+    const client = this.client(request.signal, 'ndjson', (c) => (checker = c), this.streamFetch)
     const { sampling } = request
     const options: Partial<Options> = { temperature: sampling.temperature }
     if (sampling.topP !== null) options.top_p = sampling.topP

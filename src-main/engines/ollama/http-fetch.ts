@@ -175,15 +175,17 @@ export const httpFetch = ((input: string | URL | Request, init?: RequestInit): P
     }
     signal?.addEventListener('abort', onAbort, { once: true })
     request.once('response', (message) => {
-      // The guard watches the signal from here on and cancels the body itself.
+      // From here on an abort fails the body's pending read, as with undici's body stream. The reader is
+      // kept apart: the guard puts its own checking reader in `body`, reading from this one.
       signal?.removeEventListener('abort', onAbort)
       const response = new MessageResponse(message)
-      // The reader itself: the guard puts its own checking reader in `body` (reading from this one).
       const reader = response.body
       signal?.addEventListener('abort', () => reader.abort(signal.reason), { once: true })
       resolve(response)
     })
-    request.once('error', (e) => {
+    // `on`, not `once`: an error the request emits after the answer came (the body's own errors reach the
+    // reader) must find a listener, or it would be thrown as uncaught.
+    request.on('error', (e) => {
       signal?.removeEventListener('abort', onAbort)
       reject(signal?.aborted ? asError(signal.reason) : e)
     })

@@ -14,6 +14,8 @@ export interface Line {
 }
 
 const CHUNK = 256 * 1024
+/** Inflated bytes a .gz read may hold ahead of its reader. */
+const GUNZIP_AHEAD = 4 * 1024 * 1024
 
 /** Bytes [start, end) of a plain file, or to its end when `end` is omitted. */
 export async function* plainChunks(path: string, start = 0, end = Infinity): AsyncGenerator<Buffer> {
@@ -34,9 +36,11 @@ export async function* plainChunks(path: string, start = 0, end = Infinity): Asy
 
 /** The decompressed bytes of a .gz file; a damaged file throws after yielding what it could. */
 export async function* gzipChunks(path: string): AsyncGenerator<Buffer> {
-  const gunzip = createGunzip()
+  // Inflating runs on the thread pool: with room to work ahead (Node's default is 16 KiB out, one piece at a
+  // time) it goes on while this thread checks and parses the lines, instead of waiting for each read.
+  const gunzip = createGunzip({ chunkSize: CHUNK, highWaterMark: GUNZIP_AHEAD })
   // pipeline (not pipe) so a read error on the file also surfaces as an error on the iterator.
-  pipeline(createReadStream(path), gunzip, () => undefined)
+  pipeline(createReadStream(path, { highWaterMark: CHUNK }), gunzip, () => undefined)
   for await (const chunk of gunzip) yield chunk as Buffer
 }
 

@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { pipeline } from 'node:stream'
-import { createGunzip } from 'node:zlib'
+import { createGunzip, type ZlibOptions } from 'node:zlib'
 
 export interface Line {
   bytes: Buffer
@@ -38,7 +38,9 @@ export async function* plainChunks(path: string, start = 0, end = Infinity): Asy
 export async function* gzipChunks(path: string): AsyncGenerator<Buffer> {
   // Inflating runs on the thread pool: with room to work ahead (Node's default is 16 KiB out, one piece at a
   // time) it goes on while this thread checks and parses the lines, instead of waiting for each read.
-  const gunzip = createGunzip({ chunkSize: CHUNK, highWaterMark: GUNZIP_AHEAD })
+  // Stream options go to the Transform under Node's zlib streams; @types/node's ZlibOptions leaves them out.
+  const options: ZlibOptions & { highWaterMark: number } = { chunkSize: CHUNK, highWaterMark: GUNZIP_AHEAD }
+  const gunzip = createGunzip(options)
   // pipeline (not pipe) so a read error on the file also surfaces as an error on the iterator.
   pipeline(createReadStream(path, { highWaterMark: CHUNK }), gunzip, () => undefined)
   for await (const chunk of gunzip) yield chunk as Buffer

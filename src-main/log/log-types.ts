@@ -47,6 +47,13 @@ export interface ProjectLogOptions {
   flushIntervalMs?: number
   /** @internal Test seam: performs the fsync of a segment file. Must resolve only once the data is durable. */
   fsync?: (handle: FileHandle) => Promise<void>
+  /**
+   * Hears each event open()'s verification pass finds good, in log order, so a caller can fold the log in the
+   * same pass instead of reading it all again. Exactly the log's events only when `recovery` reports nothing
+   * damaged or truncated; otherwise read it again. After a throw it hears nothing more (the log's repair is
+   * not affected): a caller that catches its own throw knows not to trust what it folded.
+   */
+  onVerifiedEvent?: (event: LogEvent) => void
 }
 
 /** What the log knows about one segment; `lastSeq`/`size` only ever cover fsync'd bytes. */

@@ -63,7 +63,19 @@ export class ProjectLog {
         movedAside: [],
       }
       report.movedAside.push(...manifest.movedAside)
-      const { segments } = await recoverSegments(root, manifest.logId, report)
+      // A caller's throw must never read as damaged bytes (the scan would move segments aside): it stops
+      // hearing events instead, and knows from its own catch not to trust what it folded.
+      const observer = options.onVerifiedEvent
+      let isObserving = observer !== undefined
+      const observe = (event: LogEvent): void => {
+        if (!isObserving) return
+        try {
+          observer?.(event)
+        } catch {
+          isObserving = false
+        }
+      }
+      const { segments } = await recoverSegments(root, manifest.logId, report, observe)
       let last = segments[segments.length - 1]
       if (last === undefined || last.state === 'gz') {
         last = await createSegment(root, manifest.logId, (last?.lastSeq ?? 0) + 1)

@@ -3,7 +3,7 @@
 import { open, readdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gzipChunks, plainChunks } from './line-reader'
-import type { LogRecoveryReport, SegmentInfo } from './log-types'
+import type { LogEvent, LogRecoveryReport, SegmentInfo } from './log-types'
 import { fsyncDir, gzipMatchesPlain, moveAside, saveTail, writeAll, writeFileAtomic } from './segment-files'
 import { encodeHeader, parseSegmentBase, segmentBase } from './segment-format'
 import { scanSegment } from './segment-scan'
@@ -90,6 +90,7 @@ export async function recoverSegments(
   dir: string,
   logId: string,
   report: LogRecoveryReport,
+  onEvent?: (event: LogEvent) => void,
 ): Promise<Recovered> {
   const candidates = await settleCompression(dir, report)
   const segments: SegmentInfo[] = []
@@ -100,7 +101,7 @@ export async function recoverSegments(
     const isGap = c.firstSeq !== expected
     const scan = isGap
       ? { lastSeq: expected - 1, goodBytes: 0, index: [], damage: `seq gap: segment starts at ${c.firstSeq}` }
-      : await scanSegment(dir, c.file, logId, c.firstSeq)
+      : await scanSegment(dir, c.file, logId, c.firstSeq, onEvent)
     const segment: SegmentInfo = {
       base: c.base,
       firstSeq: c.firstSeq,

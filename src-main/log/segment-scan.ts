@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { gzipChunks, plainChunks, splitLines } from './line-reader'
 import { addToIndex } from './segment-index'
 import { checkHeader, decodeEvent } from './segment-format'
+import type { LogEvent } from './log-types'
 
 export interface ScanResult {
   /** Last good seq; firstSeq - 1 when no event is good. */
@@ -21,6 +22,7 @@ export async function scanSegment(
   file: string,
   logId: string,
   firstSeq: number,
+  onEvent?: (event: LogEvent) => void,
 ): Promise<ScanResult> {
   const path = join(dir, file)
   const chunks = file.endsWith('.gz') ? gzipChunks(path) : plainChunks(path)
@@ -44,6 +46,7 @@ export async function scanSegment(
         }
         addToIndex(result.index, event.seq, line.offset)
         result.lastSeq = event.seq
+        onEvent?.(event)
       }
       result.goodBytes = line.offset + line.bytes.length + 1
     }

@@ -89,7 +89,8 @@ class Appender {
   }
 }
 
-async function writeLog(
+/** The project's log alone: samples and candidates appended through the registry (bench:open reads it too). */
+export async function writeLog(
   dataDir: string,
   samples: number,
   perSample: number,

@@ -3,7 +3,7 @@
 // a repeated page can never leave the store half-applied or double-counted.
 import { readLogEvent, type LogEvent, type LogHead } from '@shared/domain/log-events'
 import type { JobSnapshot } from '@shared/jobs/job'
-import type { CandidateRow, DatasetRow, DecisionRow, SampleRow, WinnowDb } from './database'
+import type { CandidateRow, DatasetRow, DecisionRow, SampleRow, SentinelRow, WinnowDb } from './database'
 import { deleteProjectCandidates, recordCandidates } from './repos/candidates.repo'
 import { deleteProjectDatasets, recordDatasets } from './repos/datasets.repo'
 import {
@@ -21,6 +21,7 @@ import { deleteProjectRow, recordProjectCreated, recordProjectRenamed } from './
 import { deleteProjectSamples, recordSamples } from './repos/samples.repo'
 import { deleteSentinel, getSentinel, recordSentinel } from './repos/sentinel.repo'
 import { splitGapMs, splitsDecisions } from './faults/split-decision'
+import { canStandIn, checkUnchanged, StaleInputsError, type PreparedInputs } from './prepared-inputs'
 
 export interface ApplyOutcome {
   /** Events consumed (unknown kinds included: they advance the sentinel but write nothing). */
@@ -62,13 +63,27 @@ const projectionTables = (db: WinnowDb) => [
   db.sentinel,
 ]
 
+/**
+ * `prepared`, when it was read for this project and covers every sample the page decides on, stands in for
+ * the transaction's own reads: its writes go out at once, beside one read of the sentinel that undoes them
+ * all should the store have changed since (then the page is applied again the usual way). A decision's
+ * strict transaction is then one round trip to the IndexedDB backend and its commit instead of three.
+ */
 export async function applyEvents(
   db: WinnowDb,
   projectId: string,
   events: LogEvent[],
   head: LogHead,
+  prepared?: PreparedInputs | null,
 ): Promise<ApplyOutcome> {
   if (splitsDecisions) return applyEventsSplit(db, projectId, events, head)
+  if (prepared != null && canStandIn(prepared, projectId, events, head, decidedSamples(projectId, events))) {
+    try {
+      return await applyPage(db, projectId, events, head, recordDecisions, prepared)
+    } catch (error) {
+      if (!(error instanceof StaleInputsError)) throw error
+    }
+  }
   return applyPage(db, projectId, events, head, recordDecisions)
 }
 
@@ -137,15 +152,26 @@ function applyPage(
   events: LogEvent[],
   head: LogHead,
   writeDecisions: (db: WinnowDb, decisions: DecisionRow[], inputs?: ReviewInputs) => Promise<void>,
+  prepared?: PreparedInputs,
 ): Promise<ApplyOutcome> {
   return db.transaction('rw', tablesFor(db, events), async () => {
-    // What the page's decisions will read is asked for together with the sentinel: one round trip to
-    // IndexedDB instead of several in a row before the write a person is waiting on.
-    const decided = decidedSamples(projectId, events)
-    const [sentinel, reviewInputs] = await Promise.all([
-      getSentinel(db, projectId),
-      decided.length > 0 ? readReviewInputs(db, decided) : undefined,
-    ])
+    let sentinel: SentinelRow | undefined
+    let reviewInputs: ReviewInputs | undefined
+    // Asked before any write, so it sees the store as this transaction found it.
+    let unchanged: Promise<void> | undefined
+    if (prepared !== undefined) {
+      sentinel = prepared.sentinel
+      reviewInputs = prepared.inputs
+      unchanged = checkUnchanged(db, prepared)
+    } else {
+      // What the page's decisions will read is asked for together with the sentinel: one round trip to
+      // IndexedDB instead of several in a row before the write a person is waiting on.
+      const decided = decidedSamples(projectId, events)
+      ;[sentinel, reviewInputs] = await Promise.all([
+        getSentinel(db, projectId),
+        decided.length > 0 ? readReviewInputs(db, decided) : undefined,
+      ])
+    }
     if (sentinel && sentinel.logId !== head.logId)
       throw new ProjectionLogMismatchError(sentinel.logId, head.logId)
     let lastSeq = sentinel?.lastSeq ?? 0
@@ -199,7 +225,10 @@ function applyPage(
           break
       }
     }
-    if (applied === 0) return { applied, newSamples: 0 }
+    if (applied === 0) {
+      await unchanged
+      return { applied, newSamples: 0 }
+    }
     // One bulk write per table per page: fewer, larger writes rather than relaxed durability (R2).
     await recordSamples(db, samples)
     await recordJobSnapshots(db, [...jobs.values()])
@@ -207,6 +236,7 @@ function applyPage(
     await recordDatasets(db, datasets)
     // Each decision and the review state it changes, in this same transaction, written with the sentinel.
     await Promise.all([
+      unchanged,
       writeDecisions(db, decisions, reviewInputs),
       recordSentinel(db, {
         projectId,

@@ -48,6 +48,7 @@ export class AppState {
     // A decision counts as saved only once the store has applied the log up to it.
     waitForSeq: (seq) =>
       this.#sync?.waitForSeq(seq) ?? Promise.reject(new Error('The local database is not open.')),
+    prepareDecision: (sampleId) => this.#sync?.prepareDecision(sampleId),
   })
 
   readonly datasets = new DatasetsState()

@@ -11,6 +11,7 @@ import {
 } from '../lib/api'
 import type { WinnowDb } from '../db/database'
 import { applyEvents as defaultApplyEvents, clearProject } from '../db/projection'
+import { prepareDecisionInputs, type PreparedInputs } from '../db/prepared-inputs'
 import { assessStore, describeRebuild, type StoreReason } from '../db/recovery'
 import { countSampleRows } from '../db/repos/samples.repo'
 import { countCandidates } from '../db/repos/candidates.repo'
@@ -98,6 +99,8 @@ export class ProjectionSync {
   #noticedSeq = 0
   #unsubscribe: Array<() => void> = []
   readonly #changes = new StoreChanges()
+  /** What the next decision's write will read, read ahead (prepareDecision); used once, by one page. */
+  #prepared: { sampleId: string; afterSeq: number; inputs: Promise<PreparedInputs | null> } | null = null
 
   constructor(db: WinnowDb, deps: ProjectionSyncDeps = {}) {
     this.#db = db
@@ -204,6 +207,20 @@ export class ProjectionSync {
     })
   }
 
+  /**
+   * A decision on this sample is about to be recorded: read what its store write will read now, while main
+   * appends it to the log, so the write need not wait for those reads (see applyEvents). Repeated for the
+   * same sample and store position, it reads nothing again.
+   */
+  prepareDecision(sampleId: string): void {
+    const projectId = this.#projectId
+    if (projectId === null || this.#isReadOnly || this.#status === 'rebuilding') return
+    const prepared = this.#prepared
+    if (prepared?.sampleId === sampleId && prepared.afterSeq === this.#appliedSeq) return
+    const inputs = prepareDecisionInputs(this.#db, projectId, [sampleId]).catch(() => null)
+    this.#prepared = { sampleId, afterSeq: this.#appliedSeq, inputs }
+  }
+
   dismissNotice(): void {
     this.#notice = null
   }
@@ -218,6 +235,7 @@ export class ProjectionSync {
     this.#rebuildReason = null
     this.#inline.clear()
     this.#inlineHead = null
+    this.#prepared = null
     this.#noticedSeq = 0
     this.#knownLogId = null
     this.#changes.clear()
@@ -383,9 +401,22 @@ export class ProjectionSync {
     return 'done'
   }
 
+  /**
+   * What was read ahead for a decision in this page, if it was read at the store's present position (else
+   * a page applied since has made it stale: the page reads for itself). Used once; the transaction still
+   * checks that nobody else (another window) changed the store meanwhile.
+   */
+  async #takePrepared(events: readonly LogEvent[]): Promise<PreparedInputs | null> {
+    const prepared = this.#prepared
+    if (prepared === null || !events.some((event) => event.kind === 'decision.recorded')) return null
+    this.#prepared = null
+    const inputs = await prepared.inputs
+    return inputs?.sentinel?.lastSeq === this.#appliedSeq ? inputs : null
+  }
+
   async #applyPage(projectId: string, events: LogEvent[], head: LogHead): Promise<PassOutcome> {
     try {
-      await this.#apply(this.#db, projectId, events, head)
+      await this.#apply(this.#db, projectId, events, head, await this.#takePrepared(events))
       return 'done'
     } catch (error) {
       // Another window may have rebuilt or advanced the store meanwhile: look again rather than fail.

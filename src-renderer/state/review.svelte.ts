@@ -33,6 +33,8 @@ export interface ReviewDeps {
   api?: ReviewApi
   /** Resolves once the store has applied the log up to seq (ProjectionSync.waitForSeq). */
   waitForSeq: (seq: number) => Promise<void>
+  /** A decision on this sample may come: read ahead what its store write reads (ProjectionSync). */
+  prepareDecision?: (sampleId: string) => void
   now?: () => number
   queueLimit?: number
 }
@@ -42,6 +44,12 @@ const maxEntries = 50
 const queueLowWater = 50
 /** How often the progress counts are read again while decisions are being saved. */
 const countsIntervalMs = 400
+/**
+ * How long moving on waits for the decisions still being saved, so that their "saved" and the next item
+ * are drawn in one frame. Drawn apart, the next item's frame ran in the middle of the save and held its
+ * store callbacks up by a frame's work (bench:review); a slow save never holds the next item up longer.
+ */
+const moveOnWaitMs = 50
 
 export class ReviewState {
   readonly profile = new AnnotatorProfile()
@@ -64,6 +72,7 @@ export class ReviewState {
 
   readonly #api: ReviewApi
   readonly #waitForSeq: (seq: number) => Promise<void>
+  readonly #prepareDecision: (sampleId: string) => void
   readonly #now: () => number
   readonly #list: ReviewList
   #db: WinnowDb | null = null
@@ -83,6 +92,7 @@ export class ReviewState {
   constructor(deps: ReviewDeps) {
     this.#api = deps.api ?? defaultApi
     this.#waitForSeq = deps.waitForSeq
+    this.#prepareDecision = deps.prepareDecision ?? (() => undefined)
     this.#now = deps.now ?? Date.now
     this.#list = new ReviewList(deps.queueLimit ?? 500)
   }
@@ -242,7 +252,10 @@ export class ReviewState {
   /** Enter: go on to the next item; at the end of the queue, look for more. */
   async next(): Promise<void> {
     if (this.#index + 1 >= this.queue.length) await this.#list.settled()
-    if (this.#index + 1 < this.queue.length) return this.#show(this.#index + 1)
+    if (this.#index + 1 < this.queue.length) {
+      await this.#savesSettledOrWaited()
+      return this.#show(this.#index + 1)
+    }
     // Re-reading the queue must see the decisions made so far, or a sample just decided comes back.
     await this.#chain.catch(() => undefined)
     await this.#reloadQueue()
@@ -263,6 +276,7 @@ export class ReviewState {
   async decideAndMoveOn(input: { kind: 'reject-all' } | { kind: 'skip' }): Promise<boolean> {
     const saved = this.decide(input)
     if (this.#index + 1 < this.queue.length) {
+      await this.#savesSettledOrWaited()
       await this.#show(this.#index + 1)
       return saved
     }
@@ -292,6 +306,7 @@ export class ReviewState {
     const item = this.#item
     const projectId = this.#projectId
     if (item === null || projectId === null) return Promise.resolve(false)
+    this.#prepareDecision(item.sample.id)
     let decision
     try {
       decision = buildDecision(input, {
@@ -356,6 +371,19 @@ export class ReviewState {
     }
   }
 
+  /** Resolves once the decisions sent so far are settled, or after moveOnWaitMs, whichever comes first. */
+  #savesSettledOrWaited(): Promise<void> {
+    return new Promise((done) => {
+      const timer = setTimeout(done, moveOnWaitMs)
+      void this.#chain
+        .catch(() => undefined)
+        .then(() => {
+          clearTimeout(timer)
+          done()
+        })
+    })
+  }
+
   #settle(id: string, status: SaveStatus, error: string | null): void {
     this.#entries = this.#entries.map((entry) => (entry.id === id ? { ...entry, status, error } : entry))
   }
@@ -411,6 +439,8 @@ export class ReviewState {
   /** The next item, and the next page of the queue when few samples are left in the loaded one. */
   #readAhead(index: number): void {
     if (this.#index !== index) return // moved on meanwhile: that #show reads ahead for itself
+    const shown = this.#item?.sample.id
+    if (shown !== undefined) this.#prepareDecision(shown)
     this.#prepareFollowing()
     const source = this.#source()
     if (source !== null && this.queue.length - index <= queueLowWater)

@@ -1,15 +1,18 @@
 // Decisions projected into the store: each page's decisions and the review state they change are written
 // together, the state equals the pure reducer's over the sample's decisions in log order (undo included),
-// pages apply idempotently, and clearing a project removes its decisions and reviews.
+// pages apply idempotently, clearing a project removes its decisions and reviews, and a decision written
+// with its inputs read ahead writes exactly what one reading for itself does, even when they went stale.
 import 'fake-indexeddb/auto'
 import { randomUUID } from 'node:crypto'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openDatabase, type WinnowDb } from '../../../src-renderer/db/database'
 import { applyEvents, clearProject } from '../../../src-renderer/db/projection'
+import { prepareDecisionInputs } from '../../../src-renderer/db/prepared-inputs'
 import {
   countReviews,
   getReview,
   listDecisionsForSample,
+  tallyReviews,
 } from '../../../src-renderer/db/repos/decisions.repo'
 import { ChainTips } from '@shared/domain/decision-chain'
 import type { DecisionRecord, UnsealedDecision } from '@shared/domain/decision'
@@ -83,5 +86,75 @@ describe('projecting decisions', () => {
     await clearProject(db, log.projectId)
     expect(await db.decisions.count()).toBe(0)
     expect(await db.reviews.count()).toBe(0)
+  })
+})
+
+/**
+ * Every row a page of decisions writes, as the store holds them: what two stores must agree on. A tally
+ * that went to zero stays as a row, which a store that applied the same events in fewer pages never wrote.
+ */
+async function decisionRows(store: WinnowDb): Promise<unknown> {
+  return {
+    decisions: await store.decisions.toArray(),
+    reviews: await store.reviews.toArray(),
+    tallies: (await store.reviewTallies.toArray()).filter((row) => row.count !== 0),
+    sentinel: await store.sentinel.toArray(),
+  }
+}
+
+describe('writing a decision with its inputs read ahead', () => {
+  let reference: WinnowDb
+  beforeEach(async () => {
+    reference = (await openDatabase(`winnow-test-${randomUUID()}`)).db
+  })
+  afterEach(() => reference.close())
+
+  it('writes exactly what the transaction reading for itself writes', async () => {
+    decide('select', { sampleId: 's1', candidateId: 'c1' })
+    decide('skip', { sampleId: 's2' })
+    for (const store of [db, reference]) await applyEvents(store, log.projectId, log.page(0), log.head())
+    const prepared = await prepareDecisionInputs(db, log.projectId, ['s1'])
+    const afterSeq = log.head().lastSeq
+    decide('flag', { sampleId: 's1' })
+
+    const reads = vi.spyOn(db.reviews, 'bulkGet')
+    await applyEvents(db, log.projectId, log.page(afterSeq), log.head(), prepared)
+    expect(reads).not.toHaveBeenCalled()
+    await applyEvents(reference, log.projectId, log.page(afterSeq), log.head())
+    expect(await decisionRows(db)).toEqual(await decisionRows(reference))
+    expect(await getReview(db, log.projectId, 's1')).toMatchObject({ status: 'selected', decisionCount: 2 })
+  })
+
+  it('undoes that write and reads again when the store changed after the inputs were read', async () => {
+    decide('select', { sampleId: 's1', candidateId: 'c1' })
+    for (const store of [db, reference]) await applyEvents(store, log.projectId, log.page(0), log.head())
+    const afterSeq = log.head().lastSeq
+    const prepared = await prepareDecisionInputs(db, log.projectId, ['s1'])
+    // Another window applies the next decision first; this one then applies it again with the next.
+    decide('skip', { sampleId: 's1' })
+    await applyEvents(db, log.projectId, log.page(afterSeq), log.head())
+    decide('reject-all', { sampleId: 's1' })
+
+    const reads = vi.spyOn(db.reviews, 'bulkGet')
+    await applyEvents(db, log.projectId, log.page(afterSeq), log.head(), prepared)
+    expect(reads).toHaveBeenCalledTimes(1) // the second try, reading for itself
+    await applyEvents(reference, log.projectId, log.page(afterSeq), log.head())
+    expect(await decisionRows(db)).toEqual(await decisionRows(reference))
+    // Written from the stale inputs, "skipped" would still count the sample it no longer holds.
+    expect(await countReviews(db, log.projectId, 'skipped')).toBe(0)
+    expect(await tallyReviews(db, log.projectId, 'skipped')).toBe(0)
+  })
+
+  it('reads for itself when the inputs do not cover a sample the page decides on', async () => {
+    decide('select', { sampleId: 's1', candidateId: 'c1' })
+    for (const store of [db, reference]) await applyEvents(store, log.projectId, log.page(0), log.head())
+    const afterSeq = log.head().lastSeq
+    const prepared = await prepareDecisionInputs(db, log.projectId, ['s2'])
+    decide('skip', { sampleId: 's1' })
+
+    await applyEvents(db, log.projectId, log.page(afterSeq), log.head(), prepared)
+    await applyEvents(reference, log.projectId, log.page(afterSeq), log.head())
+    expect(await decisionRows(db)).toEqual(await decisionRows(reference))
+    expect(await tallyReviews(db, log.projectId, 'selected')).toBe(0)
   })
 })

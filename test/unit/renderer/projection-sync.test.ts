@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openDatabase, type WinnowDb } from '../../../src-renderer/db/database'
 import { applyEvents, clearProject } from '../../../src-renderer/db/projection'
+import type { PreparedInputs } from '../../../src-renderer/db/prepared-inputs'
+import { countReviews } from '../../../src-renderer/db/repos/decisions.repo'
 import { countSampleRows } from '../../../src-renderer/db/repos/samples.repo'
 import { getSentinel } from '../../../src-renderer/db/repos/sentinel.repo'
 import { ApiError } from '../../../src-renderer/lib/api'
@@ -16,6 +18,8 @@ import {
 } from '../../../src-renderer/state/projection-sync.svelte'
 import { FakeProjectLog } from '../../fakes/fake-project-log'
 import { appendImport } from '../../factories/log-events'
+import { makeDecision } from '../../factories/decisions'
+import { ChainTips } from '@shared/domain/decision-chain'
 
 const open: WinnowDb[] = []
 afterEach(() => {
@@ -450,5 +454,42 @@ describe('waiting for the store to reach a seq', () => {
     sync.close()
     await expect(pending).rejects.toThrow(/closed/)
     await expect(sync.waitForSeq(1)).rejects.toThrow(/No project is open/)
+  })
+})
+
+describe('reading ahead for a decision', () => {
+  it('hands the decision’s store write what was read ahead, unless a page was applied since', async () => {
+    const log = new FakeProjectLog()
+    log.append('project.created', { name: 'Review', settings: { maxFieldBytes: 1024 * 1024 } })
+    appendImport(log, { count: 10 })
+    const { db } = await openStore(`winnow-test-${randomUUID()}`)
+    const handed: Array<PreparedInputs | null | undefined> = []
+    const apply: typeof applyEvents = (store, projectId, events, head, prepared) => {
+      if (events.some((event) => event.kind === 'decision.recorded')) handed.push(prepared)
+      return applyEvents(store, projectId, events, head, prepared)
+    }
+    const sync = syncFor(db, log, { applyEvents: apply })
+    await sync.open(log.projectId)
+    const tips = new ChainTips()
+    const decide = async (sampleId: string): Promise<void> => {
+      const before = log.head().lastSeq
+      const decision = tips.next(makeDecision('skip', { projectId: log.projectId, sampleId }))
+      log.append('decision.recorded', { decision })
+      log.notifyAppended(log.events.slice(before))
+      await sync.waitForSeq(log.head().lastSeq, 2_000)
+    }
+
+    sync.prepareDecision('s1')
+    await decide('s1')
+    expect(handed.at(-1)?.sampleIds).toEqual(new Set(['s1']))
+
+    sync.prepareDecision('s2')
+    const before = log.head().lastSeq
+    appendImport(log, { count: 5 }) // applied between the read-ahead and the decision: it is stale now
+    log.notifyAppended(log.events.slice(before))
+    await sync.waitForSeq(log.head().lastSeq, 2_000)
+    await decide('s2')
+    expect(handed.at(-1)).toBeNull()
+    expect(await countReviews(db, log.projectId, 'skipped')).toBe(2)
   })
 })

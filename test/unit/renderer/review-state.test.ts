@@ -242,6 +242,26 @@ describe('the reads around a decision', () => {
     await vi.waitFor(() => expect(itemReads()).toBe(1)) // the third item, now
   })
 
+  // bench:review: the next item drawn in the middle of the save held the store's callbacks up by a frame.
+  it('moves on once the decision in flight is saved, or without it when saving is slow', async () => {
+    const { review, sync, imported } = await project(5)
+    const saved = review.selectCandidate(0)
+    await review.next()
+    expect(review.item?.sample.id).toBe(imported[1]?.id)
+    expect(review.entries[0]?.status).toBe('saved') // drawn together with the next item
+    expect(await saved).toBe(true)
+
+    let release = (): void => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    vi.spyOn(sync, 'waitForSeq').mockImplementation(async () => gate)
+    const slow = review.selectCandidate(0)
+    await review.next()
+    expect(review.item?.sample.id).toBe(imported[2]?.id)
+    expect(review.entries[0]?.status).toBe('saving')
+    release()
+    expect(await slow).toBe(true)
+  })
+
   it('re-reads only what a page of decisions touched', async () => {
     const { review, db, imported } = await project(5)
     await settle()

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron'
 import type { Event as ElectronEvent, OpenDialogOptions, SaveDialogOptions } from 'electron'
 import { isAllowedExternalUrl } from '@shared/domain/external-links'
+import { disableChromiumFeatures } from './chromium-features'
 import { createDispatch } from './ipc/dispatch'
 import { attachElectronTransport } from './ipc/electron-transport'
 import { createAppServices, type AppServices, type FilePickers } from './services/app-services'
@@ -122,6 +123,7 @@ function closeServicesThenQuit(event: ElectronEvent): void {
 }
 
 app.enableSandbox()
+disableChromiumFeatures(app.commandLine)
 registerAppScheme(protocol)
 
 if (!app.requestSingleInstanceLock()) {

@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { chromium, type BrowserContext } from 'playwright-core'
-import { chromiumArgs, chromiumPath, type Host } from '../e2e/harness'
+import { appLaunchOptions, type Host } from '../e2e/harness'
 
 const root = resolve(import.meta.dirname, '..', '..')
 export const defaultRendererDir = join(root, 'out', 'renderer')
@@ -52,9 +52,7 @@ export async function startHostWith(
 
 export async function launchChromium(profileDir: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: chromiumArgs,
+    ...(await appLaunchOptions()),
     viewport: { width: 1280, height: 860 },
   })
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { disabledChromiumFeatures, mergedFeatureList } from '../../src-main/chromium-features'
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const root = resolve(import.meta.dirname, '..', '..')
@@ -111,6 +112,52 @@ export interface Browser {
   close(): Promise<void>
 }
 
+export interface LaunchOptions {
+  executablePath: string
+  headless: true
+  args: string[]
+  ignoreDefaultArgs: string[]
+}
+
+/**
+ * How to launch Chromium as the app runs it: the switches above and `extraArgs`, with the features the app
+ * turns off (src-main/chromium-features.ts) added to Playwright's own --disable-features. Chromium honours
+ * only the last such switch, so Playwright's is replaced by one that carries both lists.
+ */
+export async function appLaunchOptions(extraArgs: readonly string[] = []): Promise<LaunchOptions> {
+  const playwrights = await playwrightDisableFeatures()
+  const features = mergedFeatureList(
+    playwrights?.slice('--disable-features='.length),
+    disabledChromiumFeatures,
+  )
+  return {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...chromiumArgs, ...extraArgs, `--disable-features=${features}`],
+    ignoreDefaultArgs: playwrights === undefined ? [] : [playwrights],
+  }
+}
+
+let playwrightDefaults: Promise<string | undefined> | null = null
+
+/** Playwright's default --disable-features switch, read once per process off a browser it launched. */
+function playwrightDisableFeatures(): Promise<string | undefined> {
+  playwrightDefaults ??= (async () => {
+    // A browser server, not a browser: only the server tells the command line it started Chromium with.
+    const server = await chromium.launchServer({
+      executablePath: chromiumPath,
+      headless: true,
+      args: chromiumArgs,
+    })
+    try {
+      return server.process().spawnargs.find((arg) => arg.startsWith('--disable-features='))
+    } finally {
+      await server.close()
+    }
+  })()
+  return playwrightDefaults
+}
+
 /** Real Chromium with a persistent profile (the IndexedDB lives in it), opened on the app's URL. */
 export async function openApp(
   profileDir: string,
@@ -118,9 +165,7 @@ export async function openApp(
   extraArgs: readonly string[] = [],
 ): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: [...chromiumArgs, ...extraArgs],
+    ...(await appLaunchOptions(extraArgs)),
     viewport: { width: 1280, height: 860 },
   })
   const page = context.pages()[0] ?? (await context.newPage())

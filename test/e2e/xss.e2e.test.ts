@@ -9,9 +9,8 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import {
+  appLaunchOptions,
   assertPrerequisites,
-  chromiumArgs,
-  chromiumPath,
   cleanup,
   freePort,
   startHost,
@@ -186,9 +185,7 @@ describe('hostile text everywhere', () => {
     proxy = await payloadProxy(ollama)
     host = await startHost(join(work, 'data'), await freePort())
     context = await chromium.launchPersistentContext(join(work, 'profile'), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: chromiumArgs,
+      ...(await appLaunchOptions()),
       viewport: { width: 1280, height: 860 },
     })
     await context.exposeFunction('__xssReport', (n: number) => watch.executions.push(n))

@@ -7,7 +7,7 @@
 // one-character DOM change timed the same way (it waits for the next frame too). Prints one JSON line last.
 import { join } from 'node:path'
 import { assertPrerequisites, openApp, startHost } from '../test/e2e/harness'
-import { waitForSyncIdle } from '../test/e2e/app-driver'
+import { openProject, waitForSyncIdle } from '../test/e2e/app-driver'
 import { LoopbackClient } from '../test/e2e/loopback-client'
 import { ensureSeeded, storedLastSeq } from './review-seed'
 import { startProfile, startTrace } from './page-profile'
@@ -42,9 +42,7 @@ async function main(): Promise<void> {
     client.close()
     let started = performance.now()
     // After a schema change the store upgrades and rebuilds from the log first (minutes at this size).
-    const row = page.locator('[data-testid="project-row"][data-project-name="Review bench"]')
-    await row.getByTestId('open-project').click({ timeout: 1_800_000 })
-    await page.getByTestId('nav-browse').waitFor({ timeout: 1_800_000 })
+    await openProject(page, 'Review bench', 1_800_000)
     while ((await storedLastSeq(page, seeded.projectId)) < head.lastSeq)
       await new Promise((done) => setTimeout(done, 200))
     await waitForSyncIdle(page, 600_000)

@@ -8,12 +8,13 @@ export async function createProject(page: Page, name: string): Promise<void> {
   await page.getByTestId('nav-import').waitFor()
 }
 
-export async function openProject(page: Page, name: string): Promise<void> {
+/** `timeoutMs`: Playwright's default unless given (a benchmark's store may first upgrade and rebuild). */
+export async function openProject(page: Page, name: string, timeoutMs?: number): Promise<void> {
   await page
     .locator(`[data-testid="project-row"][data-project-name="${name}"]`)
     .getByTestId('open-project')
-    .click()
-  await page.getByTestId('nav-browse').waitFor()
+    .click({ timeout: timeoutMs })
+  await page.getByTestId('nav-browse').waitFor({ timeout: timeoutMs })
 }
 
 export interface ImportSummary {

@@ -6,7 +6,6 @@ import { undoTarget } from '@shared/domain/review-state'
 import { uuidv7 } from '@shared/ids/uuidv7'
 import type { WinnowDb } from '../db/database'
 import { api as defaultApi } from '../lib/api'
-import { afterNextPaint } from './after-paint'
 import { AnnotatorProfile } from './annotator-profile.svelte'
 import { buildDecision, type DecisionInput, type DecisionKind } from './review-decision'
 import { ItemCache, type ItemSource } from './review-items'
@@ -432,13 +431,9 @@ export class ReviewState {
     if (this.queue[this.#index] !== sampleId) return // moved on meanwhile
     this.#item = item
     this.#shownAt = this.#now()
-    // Ready before it is needed, but after the decisions in flight (IndexedDB queues a write behind every
-    // transaction started before it, and the person is waiting for that write to show "saved") and after
-    // the frame that shows this item: set up in the same task, the reads held that frame up (bench:review).
-    void this.#chain
-      .catch(() => undefined)
-      .then(afterNextPaint)
-      .then(() => this.#readAhead(index))
+    // Ready before it is needed, but after the decisions in flight: IndexedDB queues a write behind every
+    // transaction started before it, and the person is waiting for that write to show "saved".
+    void this.#chain.catch(() => undefined).then(() => this.#readAhead(index))
   }
 
   /** The next item, and the next page of the queue when few samples are left in the loaded one. */

@@ -5,7 +5,7 @@
 // from the same run: a bare fsync'd append of the decision event's bytes plus a bare strict IndexedDB
 // transaction putting the rows the projection writes for it; and the floor of the measurement itself, a
 // one-character DOM change timed the same way (it waits for the next frame too). Prints one JSON line last.
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { assertPrerequisites, openApp, startHost } from '../test/e2e/harness'
 import { openProject, waitForSyncIdle } from '../test/e2e/app-driver'
 import { LoopbackClient } from '../test/e2e/loopback-client'
@@ -54,12 +54,18 @@ async function main(): Promise<void> {
     await page.locator('body').click({ position: { x: 1, y: 1 } }) // keys go to the page, not a field
     await page.keyboard.press('g')
     await page.keyboard.press('r')
+    const progress = page.locator(`[data-testid="review-progress"][data-total="${samples}"]`)
+    await progress.waitFor({ timeout: 600_000 })
+    // Each run reviews samples of the cached project for good: after enough runs none are left to review.
+    const left = samples - Number(await progress.getAttribute('data-done'))
+    if (left < warmup + decisions)
+      throw new Error(
+        `the cached project has ${left} unreviewed samples left, fewer than the ${warmup + decisions} this run ` +
+          `needs: delete ${dirname(seeded.dataDir)} to seed it afresh`,
+      )
     await page
       .getByTestId('review-candidate')
       .nth(perSample - 1)
-      .waitFor({ timeout: 600_000 })
-    await page
-      .locator(`[data-testid="review-progress"][data-total="${samples}"]`)
       .waitFor({ timeout: 600_000 })
     console.log(`review screen with its first item in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 

@@ -327,3 +327,12 @@ function describeOpenFailure(error: unknown): StoreOpenError {
     cause: error,
   })
 }
+
+/**
+ * Asks IndexedDB to commit once the requests already issued are done. Left to itself it commits only after
+ * the page has handled every request's result and gone idle, one more round trip through a busy window
+ * before the commit a person is waiting on can start. No request may follow this.
+ */
+export function commitWhenDone(transaction: Transaction): void {
+  transaction.idbtrans.commit()
+}

@@ -3,7 +3,15 @@
 // a repeated page can never leave the store half-applied or double-counted.
 import { readLogEvent, type LogEvent, type LogHead } from '@shared/domain/log-events'
 import type { JobSnapshot } from '@shared/jobs/job'
-import type { CandidateRow, DatasetRow, DecisionRow, SampleRow, SentinelRow, WinnowDb } from './database'
+import {
+  commitWhenDone,
+  type CandidateRow,
+  type DatasetRow,
+  type DecisionRow,
+  type SampleRow,
+  type SentinelRow,
+  type WinnowDb,
+} from './database'
 import { deleteProjectCandidates, recordCandidates } from './repos/candidates.repo'
 import { deleteProjectDatasets, recordDatasets } from './repos/datasets.repo'
 import {
@@ -154,7 +162,7 @@ function applyPage(
   writeDecisions: (db: WinnowDb, decisions: DecisionRow[], inputs?: ReviewInputs) => Promise<void>,
   prepared?: PreparedInputs,
 ): Promise<ApplyOutcome> {
-  return db.transaction('rw', tablesFor(db, events), async () => {
+  return db.transaction('rw', tablesFor(db, events), async (transaction) => {
     let sentinel: SentinelRow | undefined
     let reviewInputs: ReviewInputs | undefined
     // Asked before any write, so it sees the store as this transaction found it.
@@ -229,14 +237,13 @@ function applyPage(
       await unchanged
       return { applied, newSamples: 0 }
     }
-    // One bulk write per table per page: fewer, larger writes rather than relaxed durability (R2).
-    await recordSamples(db, samples)
-    await recordJobSnapshots(db, [...jobs.values()])
-    await recordCandidates(db, [...candidates.values()])
-    await recordDatasets(db, datasets)
-    // Each decision and the review state it changes, in this same transaction, written with the sentinel.
-    await Promise.all([
-      unchanged,
+    // One bulk write per table per page (fewer, larger writes rather than relaxed durability, R2), all issued
+    // at once; each decision and the review state it changes in this same transaction, with the sentinel.
+    const writes = Promise.all([
+      recordSamples(db, samples),
+      recordJobSnapshots(db, [...jobs.values()]),
+      recordCandidates(db, [...candidates.values()]),
+      recordDatasets(db, datasets),
       writeDecisions(db, decisions, reviewInputs),
       recordSentinel(db, {
         projectId,
@@ -248,6 +255,10 @@ function applyPage(
         ...(sentinel?.rebuildPending === undefined ? {} : { rebuildPending: sentinel.rebuildPending }),
       }),
     ])
+    // Every request of the page is issued: commit once they are done (after the check of inputs read ahead,
+    // which must stay able to undo them), rather than after this window has seen each one's result.
+    const committing = (unchanged ?? Promise.resolve()).then(() => commitWhenDone(transaction))
+    await Promise.all([unchanged, writes, committing])
     return { applied, newSamples: samples.length }
   })
 }

@@ -88,6 +88,11 @@ export class ReviewState {
   #countsTimer: ReturnType<typeof setTimeout> | null = null
   /** Decisions go to main one after another, so an undo always sees what was recorded before it. */
   #chain: Promise<unknown> = Promise.resolve()
+  /**
+   * The sample the person asked to move on from, while that waits for its saves: re-reading it to show its
+   * saved state would only hold up the next item.
+   */
+  #leaving: string | null = null
 
   constructor(deps: ReviewDeps) {
     this.#api = deps.api ?? defaultApi
@@ -225,7 +230,8 @@ export class ReviewState {
     } else for (const sampleId of change.decidedSampleIds) this.#items.forget(sampleId)
     const current = this.#item?.sample.id
     const isCurrentChanged =
-      change === 'everything' || (current !== undefined && change.decidedSampleIds.has(current))
+      change === 'everything' ||
+      (current !== undefined && current !== this.#leaving && change.decidedSampleIds.has(current))
     // Read the next item again at once (if it was touched), so moving on stays instant.
     this.#prepareFollowing()
     try {
@@ -252,10 +258,7 @@ export class ReviewState {
   /** Enter: go on to the next item; at the end of the queue, look for more. */
   async next(): Promise<void> {
     if (this.#index + 1 >= this.queue.length) await this.#list.settled()
-    if (this.#index + 1 < this.queue.length) {
-      await this.#savesSettledOrWaited()
-      return this.#show(this.#index + 1)
-    }
+    if (this.#index + 1 < this.queue.length) return this.#moveOnAfterSaves()
     // Re-reading the queue must see the decisions made so far, or a sample just decided comes back.
     await this.#chain.catch(() => undefined)
     await this.#reloadQueue()
@@ -276,8 +279,7 @@ export class ReviewState {
   async decideAndMoveOn(input: { kind: 'reject-all' } | { kind: 'skip' }): Promise<boolean> {
     const saved = this.decide(input)
     if (this.#index + 1 < this.queue.length) {
-      await this.#savesSettledOrWaited()
-      await this.#show(this.#index + 1)
+      await this.#moveOnAfterSaves()
       return saved
     }
     // At the end of the queue the next step re-reads it from the store: this decision must be there first,
@@ -368,6 +370,17 @@ export class ReviewState {
       this.#verifyError = messageOf(error)
     } finally {
       this.#isVerifying = false
+    }
+  }
+
+  /** The next item, shown once the decisions sent so far are saved (or moveOnWaitMs has passed). */
+  async #moveOnAfterSaves(): Promise<void> {
+    this.#leaving = this.#item?.sample.id ?? null
+    try {
+      await this.#savesSettledOrWaited()
+      await this.#show(this.#index + 1)
+    } finally {
+      this.#leaving = null
     }
   }
 
@@ -476,7 +489,7 @@ export class ReviewState {
   async #refreshAfterSave(sampleId: string): Promise<void> {
     this.#refreshCountsSoon()
     try {
-      if (this.#item?.sample.id === sampleId) await this.#refreshItem()
+      if (this.#item?.sample.id === sampleId && sampleId !== this.#leaving) await this.#refreshItem()
     } catch (error) {
       this.#error = `Could not re-read the review: ${messageOf(error)}`
     }

@@ -145,6 +145,31 @@ describe('writing a decision with its inputs read ahead', () => {
     expect(await tallyReviews(db, log.projectId, 'skipped')).toBe(0)
   })
 
+  // bench:review: left to commit by itself, the transaction waited for the page to handle every result first.
+  it('asks for the commit once the writes are issued, and only after the inputs are found unchanged', async () => {
+    const commits = vi.spyOn(IDBTransaction.prototype, 'commit')
+    decide('select', { sampleId: 's1', candidateId: 'c1' })
+    await applyEvents(db, log.projectId, log.page(0), log.head())
+    expect(commits).toHaveBeenCalledTimes(1)
+
+    let afterSeq = log.head().lastSeq
+    let prepared = await prepareDecisionInputs(db, log.projectId, ['s1'])
+    decide('flag', { sampleId: 's1' })
+    await applyEvents(db, log.projectId, log.page(afterSeq), log.head(), prepared)
+    expect(commits).toHaveBeenCalledTimes(2)
+
+    // Stale inputs: the first try is undone, not committed; the second, reading for itself, commits.
+    afterSeq = log.head().lastSeq
+    prepared = await prepareDecisionInputs(db, log.projectId, ['s1'])
+    decide('skip', { sampleId: 's1' })
+    await applyEvents(db, log.projectId, log.page(afterSeq), log.head())
+    decide('reject-all', { sampleId: 's1' })
+    await applyEvents(db, log.projectId, log.page(afterSeq), log.head(), prepared)
+    expect(commits).toHaveBeenCalledTimes(4)
+    expect(await getReview(db, log.projectId, 's1')).toMatchObject({ status: 'rejected', decisionCount: 4 })
+    commits.mockRestore()
+  })
+
   it('reads for itself when the inputs do not cover a sample the page decides on', async () => {
     decide('select', { sampleId: 's1', candidateId: 'c1' })
     for (const store of [db, reference]) await applyEvents(store, log.projectId, log.page(0), log.head())

@@ -262,6 +262,32 @@ describe('the reads around a decision', () => {
     expect(await slow).toBe(true)
   })
 
+  // bench:review: re-reading the item being left, to show its saved state, ran between "saved" and the next item.
+  it('never re-reads the item it is moving on from, whether its page or its save comes first', async () => {
+    const { review, db, sync, imported } = await project(5)
+    await settle()
+    const itemReads = countItemReads(db)
+    let release = (): void => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    vi.spyOn(sync, 'waitForSeq').mockImplementation(async () => gate)
+    const saved = review.selectCandidate(0)
+    const movedOn = review.next() // waits a moment for the save
+    await review.storeChanged({ decidedSampleIds: new Set([imported[0]!.id]) }) // its page is applied
+    expect(itemReads()).toBe(0)
+    release()
+    expect(await saved).toBe(true)
+    await movedOn
+    expect(review.item?.sample.id).toBe(imported[1]?.id)
+    await settle()
+    expect(itemReads()).toBe(1) // only the third item, read ahead
+
+    // Staying on the item, its saved state is read again.
+    const stayed = await review.selectCandidate(1)
+    expect(stayed).toBe(true)
+    expect(itemReads()).toBe(2)
+    expect(review.item?.review?.chosenCandidateId).toBe(review.item?.candidates[1]?.id)
+  })
+
   it('re-reads only what a page of decisions touched', async () => {
     const { review, db, imported } = await project(5)
     await settle()

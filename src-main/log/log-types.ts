@@ -45,7 +45,11 @@ export interface ProjectLogOptions {
   segmentMaxBytes?: number
   /** Group-commit window: pending appends are written and fsync'd at most this long after arriving. Default 20, max 100. */
   flushIntervalMs?: number
-  /** @internal Test seam: performs the fsync of a segment file. Must resolve only once the data is durable. */
+  /**
+   * @internal Test seam: performs the fsync of a segment file. Must resolve only once the data is durable.
+   * With it segments are written and then fsync'd; without it each write is durable itself (O_DSYNC) where
+   * the platform allows, else followed by an fsync (segment-files.ts, appendDurability).
+   */
   fsync?: (handle: FileHandle) => Promise<void>
   /**
    * Hears each event open()'s verification pass finds good, in log order, so a caller can fold the log in the

@@ -1,11 +1,11 @@
-// The append path: group commit of pending appends (one write + one fsync per flush window) through a
-// single append-mode handle, segment rollover, and background compression of closed segments.
-import { open, unlink } from 'node:fs/promises'
+// The append path: group commit of pending appends (one durable write per flush window) through a single
+// append-mode handle, segment rollover, and background compression of closed segments.
+import { unlink } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LogEvent, LogEventInput, SegmentInfo } from './log-types'
 import { createSegment } from './recovery'
-import { compressSegment, fsyncDir, writeAll } from './segment-files'
+import { compressSegment, fsyncDir, openForAppend, writeAll, type AppendDurability } from './segment-files'
 import { encodeLines, eventJson } from './segment-format'
 import { addToIndex } from './segment-index'
 import { prepareEvent } from './event-input'
@@ -22,7 +22,7 @@ export interface WriterConfig {
   logId: string
   segmentMaxBytes: number
   flushIntervalMs: number
-  fsync: (handle: FileHandle) => Promise<void>
+  durability: AppendDurability
 }
 
 export class LogWriter {
@@ -121,9 +121,11 @@ export class LogWriter {
       )
       const { bytes, lengths } = encodeLines(jsons)
       stage = 'write'
-      await writeAll(this.handle, bytes)
-      stage = 'fsync'
-      await this.config.fsync(this.handle)
+      await writeAll(this.handle, bytes) // durable on return when the handle writes synchronously
+      if (this.config.durability.kind === 'fsync') {
+        stage = 'fsync'
+        await this.config.durability.fsync(this.handle)
+      }
       // Only now do readers and head() see the new events.
       lengths.forEach((length, i) => {
         addToIndex(current.index, current.lastSeq + 1 + i, current.size)
@@ -154,7 +156,9 @@ export class LogWriter {
     }
     try {
       await this.handle.truncate(segment.size)
-      await this.config.fsync(this.handle)
+      // A synchronous handle makes writes durable, not a change of size: that takes an fsync.
+      const { durability } = this.config
+      await (durability.kind === 'fsync' ? durability.fsync(this.handle) : this.handle.sync())
     } catch {
       this.failure = new Error(`${error.message}; reopen the project log to recover`, { cause: error })
     }
@@ -165,7 +169,7 @@ export class LogWriter {
     if (current === undefined) throw new Error('project log has no open segment')
     if (current.size < this.config.segmentMaxBytes || current.lastSeq < current.firstSeq) return current
     const next = await createSegment(this.config.dir, this.config.logId, current.lastSeq + 1)
-    const handle = await open(join(this.config.dir, next.base), 'a')
+    const handle = await openForAppend(join(this.config.dir, next.base), this.config.durability)
     await this.handle.close()
     this.handle = handle
     current.state = 'plain'

@@ -1,6 +1,6 @@
 // The project's append-only event log on disk, owned by main: the source of truth that the renderer's
 // store is a projection of. Format: segment-format.ts · repair on open: recovery.ts · appends: log-writer.ts.
-import { mkdir, open, readdir, stat } from 'node:fs/promises'
+import { mkdir, readdir, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { FileHandle } from 'node:fs/promises'
 import type {
@@ -14,7 +14,13 @@ import type {
 import { LogWriter } from './log-writer'
 import { loadOrCreateManifest } from './manifest'
 import { createSegment, recoverSegments } from './recovery'
-import { DAMAGED_DIR, fsyncDir } from './segment-files'
+import {
+  appendDurability,
+  DAMAGED_DIR,
+  fsyncDir,
+  openForAppend,
+  type AppendDurability,
+} from './segment-files'
 import { segmentFor } from './segment-index'
 import { SegmentReader } from './segment-reader'
 
@@ -35,7 +41,9 @@ export class ProjectLog {
     private readonly logId: string,
     private readonly segments: SegmentInfo[],
     handle: FileHandle,
-    options: Required<Pick<ProjectLogOptions, 'segmentMaxBytes' | 'flushIntervalMs' | 'fsync'>>,
+    options: Required<Pick<ProjectLogOptions, 'segmentMaxBytes' | 'flushIntervalMs'>> & {
+      durability: AppendDurability
+    },
     readonly recovery: LogRecoveryReport,
   ) {
     this.writer = new LogWriter({ dir, logId, ...options }, segments, handle)
@@ -82,14 +90,14 @@ export class ProjectLog {
         segments.push(last)
       }
       last.state = 'open'
-      const handle = await open(join(root, last.base), 'a')
-      const fsync = options.fsync ?? ((h: FileHandle) => h.sync())
+      const durability = appendDurability(options.fsync)
+      const handle = await openForAppend(join(root, last.base), durability)
       const log = new ProjectLog(
         root,
         manifest.logId,
         segments,
         handle,
-        { segmentMaxBytes, flushIntervalMs, fsync },
+        { segmentMaxBytes, flushIntervalMs, durability },
         report,
       )
       // Closed segments left plain by a crash (or a failed compression) are compressed again now.

@@ -2,6 +2,7 @@
 // replace (tmp, fsync, rename, fsync dir), moving damaged files aside (never deleting), and compressing
 // a closed segment into a verified .gz before its plain copy goes.
 import { createHash, randomBytes } from 'node:crypto'
+import { constants } from 'node:fs'
 import { mkdir, open, rename, unlink } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -20,6 +21,26 @@ export async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * How appends to the open segment reach the disk. `synchronous`: each write returns once its bytes are
+ * durable (O_DSYNC), so a flush is one system call on the thread pool instead of a write and then an fsync,
+ * two hops of main's event loop on the path of a decision someone is waiting on. Where the platform has no
+ * O_DSYNC (Windows), or a test watches the fsync, the bytes are written and then fsync'd.
+ */
+export type AppendDurability =
+  { kind: 'synchronous' } | { kind: 'fsync'; fsync: (handle: FileHandle) => Promise<void> }
+
+export function appendDurability(fsync?: (handle: FileHandle) => Promise<void>): AppendDurability {
+  if (fsync !== undefined) return { kind: 'fsync', fsync }
+  return constants.O_DSYNC === undefined ? { kind: 'fsync', fsync: (h) => h.sync() } : { kind: 'synchronous' }
+}
+
+/** Opens a segment for appending, its writes durable on return when `durability` says so. */
+export function openForAppend(path: string, durability: AppendDurability): Promise<FileHandle> {
+  if (durability.kind === 'fsync') return open(path, 'a')
+  return open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_DSYNC)
 }
 
 export async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {

@@ -1,5 +1,6 @@
-// Appends are acknowledged only after fsync, are group-committed, and keep call order under concurrency.
-import { readFileSync } from 'node:fs'
+// Appends are acknowledged only once durable (after the fsync, or the O_DSYNC write outside tests), are
+// group-committed, and keep call order under concurrency.
+import { constants, readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
@@ -164,5 +165,48 @@ describe('durability of appends', () => {
       vi.useRealTimers()
       await log.close()
     }
+  })
+})
+
+/** The open-file flags of this process's descriptors on `path` (Linux: /proc/self/fdinfo). */
+function openFlagsOf(path: string): number[] {
+  const flags: number[] = []
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target = ''
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`)
+    } catch {
+      continue // closed meanwhile (the one readdir itself used)
+    }
+    if (target !== path) continue
+    const line = readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/^flags:\s+([0-7]+)$/m)
+    if (line?.[1] !== undefined) flags.push(parseInt(line[1], 8))
+  }
+  return flags
+}
+
+// bench:review: a write and then an fsync were two hops of main's event loop on the path of every decision.
+describe.runIf(process.platform === 'linux')('appends without the test seam', () => {
+  it('go to every segment, rolled-over ones too, through O_DSYNC: the write itself is the flush', async () => {
+    const dir = tempLogDir()
+    const log = await ProjectLog.open(dir, { segmentMaxBytes: 4096, flushIntervalMs: 0 })
+    const openSegment = (): string =>
+      join(
+        dir,
+        segmentFiles(dir)
+          .filter((n) => n.endsWith('.jsonl'))
+          .at(-1)!,
+      )
+    const first = openSegment()
+    expect(openFlagsOf(first)).toHaveLength(1)
+    for (const flags of openFlagsOf(first)) expect(flags & constants.O_DSYNC).toBe(constants.O_DSYNC)
+    for (let i = 0; i < 40; i++) await log.append(makeEvents(i * 2, 2), { urgent: true })
+    const rolled = openSegment()
+    expect(rolled).not.toBe(first)
+    expect(openFlagsOf(rolled)).toHaveLength(1)
+    for (const flags of openFlagsOf(rolled)) expect(flags & constants.O_DSYNC).toBe(constants.O_DSYNC)
+    expect((await log.read(0)).map((e) => e.seq)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1))
+    await log.close()
+    expect(rawLogProblems(dir)).toEqual([])
   })
 })

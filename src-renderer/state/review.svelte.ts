@@ -50,6 +50,12 @@ const countsIntervalMs = 400
  * store callbacks up by a frame's work (bench:review); a slow save never holds the next item up longer.
  */
 const moveOnWaitMs = 50
+/**
+ * A decision is listed as "saving" only once its save has taken this long; a quicker one appears straight
+ * as "saved". Below it "saving" is a flicker nobody can read, announced to screen readers all the same, and
+ * a frame drawn in the middle of the save (bench:review).
+ */
+const savingShownAfterMs = 100
 
 export class ReviewState {
   readonly profile = new AnnotatorProfile()
@@ -93,6 +99,9 @@ export class ReviewState {
    * saved state would only hold up the next item.
    */
   #leaving: string | null = null
+  /** Decisions not listed yet: saving for less than savingShownAfterMs. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- timers, never rendered
+  readonly #unlisted = new Map<string, { entry: DecisionEntry; timer: ReturnType<typeof setTimeout> }>()
 
   constructor(deps: ReviewDeps) {
     this.#api = deps.api ?? defaultApi
@@ -164,6 +173,7 @@ export class ReviewState {
     this.#db = db
     this.#projectId = projectId
     this.#entries = []
+    this.#forgetUnlisted()
     this.#verdict = null
     this.#savedCount = 0
     this.#firstSavedAt = null
@@ -333,7 +343,10 @@ export class ReviewState {
       status: 'saving',
       error: null,
     }
-    this.#entries = [entry, ...this.#entries].slice(0, maxEntries)
+    this.#unlisted.set(entry.id, {
+      entry,
+      timer: setTimeout(() => this.#listEntry(entry.id), savingShownAfterMs),
+    })
     const run = async (): Promise<boolean> => {
       try {
         const { seq } = await this.#api['review.decide']({ projectId, decision })
@@ -397,7 +410,22 @@ export class ReviewState {
     })
   }
 
+  /** Lists a decision not listed yet, as it is now (newest first: saves settle in the order they were made). */
+  #listEntry(id: string): void {
+    const unlisted = this.#unlisted.get(id)
+    if (unlisted === undefined) return
+    clearTimeout(unlisted.timer)
+    this.#unlisted.delete(id)
+    this.#entries = [unlisted.entry, ...this.#entries].slice(0, maxEntries)
+  }
+
+  #forgetUnlisted(): void {
+    for (const { timer } of this.#unlisted.values()) clearTimeout(timer)
+    this.#unlisted.clear()
+  }
+
   #settle(id: string, status: SaveStatus, error: string | null): void {
+    this.#listEntry(id)
     this.#entries = this.#entries.map((entry) => (entry.id === id ? { ...entry, status, error } : entry))
   }
 

@@ -122,7 +122,7 @@ export class LogWriter {
       const { bytes, lengths } = encodeLines(jsons)
       stage = 'write'
       await writeAll(this.handle, bytes) // durable on return when the handle writes synchronously
-      if (this.config.durability.kind === 'fsync') {
+      if (!this.config.durability.isSynchronous) {
         stage = 'fsync'
         await this.config.durability.fsync(this.handle)
       }
@@ -156,9 +156,7 @@ export class LogWriter {
     }
     try {
       await this.handle.truncate(segment.size)
-      // A synchronous handle makes writes durable, not a change of size: that takes an fsync.
-      const { durability } = this.config
-      await (durability.kind === 'fsync' ? durability.fsync(this.handle) : this.handle.sync())
+      await this.config.durability.fsync(this.handle) // O_DSYNC covers writes, not a change of size
     } catch {
       this.failure = new Error(`${error.message}; reopen the project log to recover`, { cause: error })
     }

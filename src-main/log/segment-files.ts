@@ -24,22 +24,25 @@ export async function fsyncDir(dir: string): Promise<void> {
 }
 
 /**
- * How appends to the open segment reach the disk. `synchronous`: each write returns once its bytes are
+ * How appends to the open segment reach the disk. `isSynchronous`: each write returns once its bytes are
  * durable (O_DSYNC), so a flush is one system call on the thread pool instead of a write and then an fsync,
  * two hops of main's event loop on the path of a decision someone is waiting on. Where the platform has no
- * O_DSYNC (Windows), or a test watches the fsync, the bytes are written and then fsync'd.
+ * O_DSYNC (Windows), or a test watches the fsync, the bytes are written and then fsync'd. `fsync` also makes
+ * a truncation durable, which O_DSYNC does not.
  */
-export type AppendDurability =
-  { kind: 'synchronous' } | { kind: 'fsync'; fsync: (handle: FileHandle) => Promise<void> }
+export interface AppendDurability {
+  isSynchronous: boolean
+  fsync: (handle: FileHandle) => Promise<void>
+}
 
 export function appendDurability(fsync?: (handle: FileHandle) => Promise<void>): AppendDurability {
-  if (fsync !== undefined) return { kind: 'fsync', fsync }
-  return constants.O_DSYNC === undefined ? { kind: 'fsync', fsync: (h) => h.sync() } : { kind: 'synchronous' }
+  const isSynchronous = fsync === undefined && constants.O_DSYNC !== undefined
+  return { isSynchronous, fsync: fsync ?? ((handle) => handle.sync()) }
 }
 
 /** Opens a segment for appending, its writes durable on return when `durability` says so. */
 export function openForAppend(path: string, durability: AppendDurability): Promise<FileHandle> {
-  if (durability.kind === 'fsync') return open(path, 'a')
+  if (!durability.isSynchronous) return open(path, 'a')
   return open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_DSYNC)
 }
 

@@ -257,8 +257,8 @@ function applyPage(
     ])
     // Every request of the page is issued: commit once they are done (after the check of inputs read ahead,
     // which must stay able to undo them), rather than after this window has seen each one's result.
-    const committing = (unchanged ?? Promise.resolve()).then(() => commitWhenDone(transaction))
-    await Promise.all([unchanged, writes, committing])
+    const committed = (unchanged ?? Promise.resolve()).then(() => commitWhenDone(transaction))
+    await Promise.all([writes, committed]) // a failed check rejects `committed` too
     return { applied, newSamples: samples.length }
   })
 }

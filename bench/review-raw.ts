@@ -38,11 +38,14 @@ export async function rawAppendTimes(dir: string, line: Buffer, count: number): 
   return times
 }
 
+export interface StoredRows {
+  decision: unknown
+  review: unknown
+  sentinel: unknown
+}
+
 /** The rows the app stored for its newest decision, read with raw IndexedDB. */
-async function storedRows(
-  page: Page,
-  projectId: string,
-): Promise<{ decision: unknown; review: unknown; sentinel: unknown }> {
+export async function storedRows(page: Page, projectId: string): Promise<StoredRows> {
   return page.evaluate(async (id) => {
     const db = await new Promise<IDBDatabase>((done, fail) => {
       const request = indexedDB.open('winnow')

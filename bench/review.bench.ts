@@ -12,7 +12,8 @@ import { LoopbackClient } from '../test/e2e/loopback-client'
 import { ensureSeeded, storedLastSeq } from './review-seed'
 import { startProfile, startTrace } from './page-profile'
 import { installProbe, paintFloorTimes, readTimings, waitForDecision } from './review-probe'
-import { lastDecisionLine, rawAppendTimes, rawStrictTxTimes } from './review-raw'
+import { lastDecisionLine, rawAppendTimes, rawStrictTxTimes, storedRows } from './review-raw'
+import { idealDecisionTimes } from './review-ideal'
 
 const samples = Number(process.env.BENCH_SAMPLES ?? 200_000)
 const perSample = 3
@@ -95,6 +96,9 @@ async function main(): Promise<void> {
     const appendTimes = await rawAppendTimes(seeded.dataDir, line, rawRounds)
     const txTimes = await rawStrictTxTimes(page, seeded.projectId, rawRounds)
     const floor = await paintFloorTimes(page, rawRounds)
+    // Last, in a tab of its own: the bar's required steps alone, end to end (review-ideal.ts).
+    const rows = await storedRows(page, seeded.projectId)
+    const ideal = await idealDecisionTimes(page.context(), seeded.dataDir, line, rows, warmup, rawRounds)
     const rawAppendP50 = percentile(appendTimes, 50)
     const rawTxP50 = percentile(txTimes, 50)
 
@@ -119,7 +123,24 @@ async function main(): Promise<void> {
       `paint floor: a one-character DOM change measured the same way takes p50 ${percentile(floor, 50).toFixed(1)} ms, ` +
         `p95 ${percentile(floor, 95).toFixed(1)} ms (frames every 16.7 ms)`,
     )
-    console.log(`ratios: p95/16 = ${(p95 / 16).toFixed(2)}, p99/50 = ${(p99 / 50).toFixed(2)}`)
+    const idealTotals = ideal.map((t) => t.totalMs)
+    const idealP95 = percentile(idealTotals, 95)
+    console.log(
+      `ideal decision (only the bar's steps: the event over a WebSocket to Node, write + fsync, a strict ` +
+        `transaction of the same rows, the next sample's four paragraphs; same probe and frame clock): p50 ` +
+        `${percentile(idealTotals, 50).toFixed(1)} ms, p95 ${idealP95.toFixed(1)} ms, p99 ${percentile(idealTotals, 99).toFixed(1)} ms ` +
+        `(keydown → in the DOM p50 ${percentile(
+          ideal.map((t) => t.nextMs),
+          50,
+        ).toFixed(1)}, p95 ${percentile(
+          ideal.map((t) => t.nextMs),
+          95,
+        ).toFixed(1)})`,
+    )
+    console.log(
+      `ratios: p95/16 = ${(p95 / 16).toFixed(2)}, p99/50 = ${(p99 / 50).toFixed(2)}, ` +
+        `p95/ideal p95 = ${(p95 / idealP95).toFixed(2)}, ideal p95/16 = ${(idealP95 / 16).toFixed(2)}`,
+    )
     console.log(
       JSON.stringify({
         bench: 'review',
@@ -132,6 +153,9 @@ async function main(): Promise<void> {
         rawCommitP50Ms: round(rawAppendP50 + rawTxP50),
         paintFloorP50Ms: round(percentile(floor, 50)),
         paintFloorP95Ms: round(percentile(floor, 95)),
+        idealP50Ms: round(percentile(idealTotals, 50)),
+        idealP95Ms: round(idealP95),
+        idealP99Ms: round(percentile(idealTotals, 99)),
         p95Target: 16,
         p99Target: 50,
         p95Ratio: round(p95 / 16),

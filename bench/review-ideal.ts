@@ -12,14 +12,8 @@ import { join } from 'node:path'
 import type { BrowserContext } from 'playwright-core'
 import { WebSocketServer } from 'ws'
 import { sampleText } from '../test/factories/corpus-files'
-import {
-  defineNameHelper,
-  installProbe,
-  readTimings,
-  waitForDecision,
-  type DecisionTiming,
-} from './review-probe'
-import type { StoredRows } from './review-raw'
+import { installProbe, readTimings, waitForDecision, type DecisionTiming } from './review-probe'
+import { defineScratchStoreOpener, type StoredRows } from './review-raw'
 
 const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ideal decision</title></head>
 <body><main><p data-testid="review-sample" data-sample-id="s0"></p><p></p><p></p><p></p><ol></ol></main></body></html>`
@@ -56,7 +50,7 @@ export async function idealDecisionTimes(
   try {
     await tab.goto(`http://127.0.0.1:${address.port}/`)
     const texts = Array.from({ length: 64 }, (_, i) => sampleText(i, 300))
-    await defineNameHelper(tab)
+    await defineScratchStoreOpener(tab)
     await tab.evaluate(setUpIdealPage, { rows, texts, event: line.toString('utf8') })
     await installProbe(tab, '1')
     for (let i = 0; i < warmup + count; i++) {
@@ -82,7 +76,7 @@ export async function idealDecisionTimes(
   }
 }
 
-/** Runs in the page: the IndexedDB stores of review-raw.ts, the socket, and the `1` key's decision. */
+/** Runs in the page: the scratch stores (review-raw.ts), the socket, and the `1` key's decision. */
 async function setUpIdealPage({
   rows,
   texts,
@@ -92,19 +86,7 @@ async function setUpIdealPage({
   texts: string[]
   event: string
 }): Promise<void> {
-  const db = await new Promise<IDBDatabase>((done, fail) => {
-    const request = indexedDB.open('ideal-review-bench', 1)
-    request.onupgradeneeded = () => {
-      const decisions = request.result.createObjectStore('decisions', { keyPath: ['projectId', 'id'] })
-      decisions.createIndex('a', ['projectId', 'sampleId'])
-      decisions.createIndex('b', ['projectId', 'at'])
-      const reviews = request.result.createObjectStore('reviews', { keyPath: ['projectId', 'sampleId'] })
-      reviews.createIndex('a', ['projectId', 'status'])
-      request.result.createObjectStore('sentinel', { keyPath: 'projectId' })
-    }
-    request.onsuccess = () => done(request.result)
-    request.onerror = () => fail(new Error(String(request.error)))
-  })
+  const db = await window.__openScratchReviewDb!('ideal-review-bench')
   db.onversionchange = () => db.close() // the bench deletes the database when it is done
   const socket = new WebSocket(`ws://${location.host}/`)
   await new Promise((done) => (socket.onopen = done))

@@ -72,18 +72,21 @@ export async function storedRows(page: Page, projectId: string): Promise<StoredR
   }, projectId)
 }
 
-/** Milliseconds of each of `count` strict readwrite transactions putting those rows (fresh ids each time). */
-export async function rawStrictTxTimes(page: Page, projectId: string, count: number): Promise<number[]> {
+declare global {
+  interface Window {
+    __openScratchReviewDb?: (name: string) => Promise<IDBDatabase>
+  }
+}
+
+/**
+ * Defines, in the page, the opener of a scratch database whose stores have the keys and indexes of those a
+ * decision's rows go into (decisions, reviews, sentinel): the baselines write there, not into the app's.
+ */
+export async function defineScratchStoreOpener(page: Page): Promise<void> {
   await defineNameHelper(page)
-  const rows = await storedRows(page, projectId)
-  return page.evaluate(
-    async ({ rows, count }) => {
-      const name = 'raw-review-bench'
-      await new Promise((done) => {
-        const request = indexedDB.deleteDatabase(name)
-        request.onsuccess = request.onerror = () => done(null)
-      })
-      const db = await new Promise<IDBDatabase>((done, fail) => {
+  await page.evaluate(() => {
+    window.__openScratchReviewDb = (name) =>
+      new Promise<IDBDatabase>((done, fail) => {
         const request = indexedDB.open(name, 1)
         request.onupgradeneeded = () => {
           const decisions = request.result.createObjectStore('decisions', { keyPath: ['projectId', 'id'] })
@@ -96,6 +99,21 @@ export async function rawStrictTxTimes(page: Page, projectId: string, count: num
         request.onsuccess = () => done(request.result)
         request.onerror = () => fail(new Error(String(request.error)))
       })
+  })
+}
+
+/** Milliseconds of each of `count` strict readwrite transactions putting those rows (fresh ids each time). */
+export async function rawStrictTxTimes(page: Page, projectId: string, count: number): Promise<number[]> {
+  await defineScratchStoreOpener(page)
+  const rows = await storedRows(page, projectId)
+  return page.evaluate(
+    async ({ rows, count }) => {
+      const name = 'raw-review-bench'
+      await new Promise((done) => {
+        const request = indexedDB.deleteDatabase(name)
+        request.onsuccess = request.onerror = () => done(null)
+      })
+      const db = await window.__openScratchReviewDb!(name)
       const times: number[] = []
       for (let i = 0; i < count; i++) {
         const decision = { ...(rows.decision as object), id: `raw-${i}`, seq: i + 1 }

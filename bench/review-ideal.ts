@@ -13,7 +13,7 @@ import type { BrowserContext } from 'playwright-core'
 import { WebSocketServer } from 'ws'
 import { sampleText } from '../test/factories/corpus-files'
 import { installProbe, readTimings, waitForDecision, type DecisionTiming } from './review-probe'
-import { defineScratchStoreOpener, type StoredRows } from './review-raw'
+import { appendDurably, defineScratchStoreOpener, type StoredRows } from './review-raw'
 
 const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ideal decision</title></head>
 <body><main><p data-testid="review-sample" data-sample-id="s0"></p><p></p><p></p><p></p><ol></ol></main></body></html>`
@@ -36,11 +36,8 @@ export async function idealDecisionTimes(
   const sockets = new WebSocketServer({ server: http })
   sockets.on('connection', (socket) =>
     socket.on('message', (data: Buffer) => {
-      // The bare append the bar's baseline times (review-raw.ts): write, fsync, then answer.
-      void handle
-        .write(line)
-        .then(() => handle.sync())
-        .then(() => socket.send(data.toString('utf8')))
+      // The bare append the bar's baseline times (review-raw.ts), then the answer.
+      void appendDurably(handle, line).then(() => socket.send(data.toString('utf8')))
     }),
   )
   await new Promise<void>((done) => http.listen(0, '127.0.0.1', done))

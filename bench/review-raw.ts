@@ -2,7 +2,7 @@
 // bare fsync'd append of the decision event's bytes (Node, same disk as the project log) and a bare
 // strict-durability IndexedDB transaction putting the rows the projection writes for it (the decision, the
 // sample's review state, the sentinel) into stores with the same indexes, in the same Chromium.
-import { open, readdir, readFile, rm } from 'node:fs/promises'
+import { open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { defineNameHelper } from './review-probe'
@@ -19,6 +19,12 @@ export async function lastDecisionLine(logDir: string): Promise<Buffer> {
   throw new Error(`no decision.recorded event in ${logDir}`)
 }
 
+/** The bare append the baselines time: write, then fsync. */
+export async function appendDurably(handle: FileHandle, line: Buffer): Promise<void> {
+  await handle.write(line)
+  await handle.sync()
+}
+
 /** Milliseconds of each of `count` open-append, write, fsync rounds on a scratch file in `dir`. */
 export async function rawAppendTimes(dir: string, line: Buffer, count: number): Promise<number[]> {
   const path = join(dir, 'raw-append.scratch')
@@ -27,8 +33,7 @@ export async function rawAppendTimes(dir: string, line: Buffer, count: number): 
   try {
     for (let i = 0; i < count; i++) {
       const started = performance.now()
-      await handle.write(line)
-      await handle.sync()
+      await appendDurably(handle, line)
       times.push(performance.now() - started)
     }
   } finally {
@@ -103,9 +108,8 @@ export async function defineScratchStoreOpener(page: Page): Promise<void> {
 }
 
 /** Milliseconds of each of `count` strict readwrite transactions putting those rows (fresh ids each time). */
-export async function rawStrictTxTimes(page: Page, projectId: string, count: number): Promise<number[]> {
+export async function rawStrictTxTimes(page: Page, rows: StoredRows, count: number): Promise<number[]> {
   await defineScratchStoreOpener(page)
-  const rows = await storedRows(page, projectId)
   return page.evaluate(
     async ({ rows, count }) => {
       const name = 'raw-review-bench'

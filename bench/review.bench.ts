@@ -94,10 +94,10 @@ async function main(): Promise<void> {
     // cannot skip before it may say "saved".
     const line = await lastDecisionLine(join(seeded.dataDir, 'projects', seeded.projectId, 'log'))
     const appendTimes = await rawAppendTimes(seeded.dataDir, line, rawRounds)
-    const txTimes = await rawStrictTxTimes(page, seeded.projectId, rawRounds)
+    const rows = await storedRows(page, seeded.projectId) // the bare transaction's and the ideal decision's
+    const txTimes = await rawStrictTxTimes(page, rows, rawRounds)
     const floor = await paintFloorTimes(page, rawRounds)
     // Last, in a tab of its own: the bar's required steps alone, end to end (review-ideal.ts).
-    const rows = await storedRows(page, seeded.projectId)
     const ideal = await idealDecisionTimes(page.context(), seeded.dataDir, line, rows, warmup, rawRounds)
     const rawAppendP50 = percentile(appendTimes, 50)
     const rawTxP50 = percentile(txTimes, 50)
@@ -124,18 +124,13 @@ async function main(): Promise<void> {
         `p95 ${percentile(floor, 95).toFixed(1)} ms (frames every 16.7 ms)`,
     )
     const idealTotals = ideal.map((t) => t.totalMs)
+    const idealInDom = ideal.map((t) => t.nextMs)
     const idealP95 = percentile(idealTotals, 95)
     console.log(
       `ideal decision (only the bar's steps: the event over a WebSocket to Node, write + fsync, a strict ` +
         `transaction of the same rows, the next sample's four paragraphs; same probe and frame clock): p50 ` +
         `${percentile(idealTotals, 50).toFixed(1)} ms, p95 ${idealP95.toFixed(1)} ms, p99 ${percentile(idealTotals, 99).toFixed(1)} ms ` +
-        `(keydown → in the DOM p50 ${percentile(
-          ideal.map((t) => t.nextMs),
-          50,
-        ).toFixed(1)}, p95 ${percentile(
-          ideal.map((t) => t.nextMs),
-          95,
-        ).toFixed(1)})`,
+        `(keydown → in the DOM p50 ${percentile(idealInDom, 50).toFixed(1)}, p95 ${percentile(idealInDom, 95).toFixed(1)})`,
     )
     console.log(
       `ratios: p95/16 = ${(p95 / 16).toFixed(2)}, p99/50 = ${(p99 / 50).toFixed(2)}, ` +
